@@ -1,0 +1,147 @@
+/**
+ * The fleet as loaded from one commit: plain data that every pure stage takes as input.
+ */
+import type { Condition, KubeObject } from './kube.js';
+import type { ClusterSpec, OverrideSpec, PropagationSpec, ResourceSelector } from './karmada.js';
+import type { SourceLocation, Problem } from './problem.js';
+import type { ObjectRef, PolicyRef } from './refs.js';
+
+export interface FleetSettings {
+  /** Maximum share (0..1) of a cluster's managed objects that one pass may delete without an explicit override. */
+  maxPruneFraction: number;
+  /** Maximum size of one file in bytes; larger files are refused. */
+  maxFileBytes: number;
+  /** Poll interval in seconds (the controller jitters it). */
+  pollIntervalSeconds: number;
+}
+
+export const DEFAULT_FLEET_SETTINGS: FleetSettings = {
+  maxPruneFraction: 0.5,
+  maxFileBytes: 1024 * 1024,
+  pollIntervalSeconds: 30,
+};
+
+export interface ClusterDef {
+  name: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  spec: ClusterSpec;
+  source: SourceLocation;
+}
+
+export interface ResourceSummary {
+  allocatable?: Record<string, string>;
+  allocated?: Record<string, string>;
+  allocating?: Record<string, string>;
+}
+
+export interface APIEnablement {
+  groupVersion: string;
+  resources: { name: string; kind: string }[];
+}
+
+/** `status/clusters/<name>.yaml` (fleet-repo.md), same field names as Karmada's Cluster status. */
+export interface ClusterStatus {
+  conditions?: Condition[];
+  kubernetesVersion?: string;
+  nodeSummary?: { totalNum: number; readyNum: number };
+  resourceSummary?: ResourceSummary;
+  apiEnablements?: APIEnablement[];
+}
+
+export interface ResourceTemplate {
+  ref: ObjectRef;
+  /** The object as written, with `metadata.namespace` defaulted for namespaced kinds. */
+  object: KubeObject;
+  source: SourceLocation;
+  /** Whether the kind is namespaced (known built-ins, CRDs in the fleet; unknown kinds with a namespace are). */
+  namespaced: boolean;
+}
+
+export type PropagationPolicyKind = 'PropagationPolicy' | 'ClusterPropagationPolicy';
+export type OverridePolicyKind = 'OverridePolicy' | 'ClusterOverridePolicy';
+
+export interface PropagationPolicyDoc {
+  kind: PropagationPolicyKind;
+  name: string;
+  /** "" for ClusterPropagationPolicy. */
+  namespace: string;
+  labels: Record<string, string>;
+  spec: PropagationSpec;
+  source: SourceLocation;
+}
+
+export interface OverridePolicyDoc {
+  kind: OverridePolicyKind;
+  name: string;
+  namespace: string;
+  spec: OverrideSpec;
+  source: SourceLocation;
+}
+
+/**
+ * A propagation policy that failed validation. It is not used, but the resources its selectors name keep their
+ * previous placement until it is fixed (fleet-repo.md, Policies).
+ */
+export interface InvalidPolicyDoc {
+  kind: PropagationPolicyKind;
+  name: string;
+  namespace: string;
+  /** Whatever selectors could be read from the broken policy (possibly none). */
+  resourceSelectors: ResourceSelector[];
+  source: SourceLocation;
+}
+
+export interface PlacementCluster {
+  name: string;
+  replicas: number;
+}
+
+export interface PlacementClusterStatus {
+  name: string;
+  applied: boolean;
+  health: HealthStatus;
+  message?: string;
+  drift?: boolean;
+}
+
+export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
+
+/** `status/placements/<ns or _cluster>/<kind>[.<group>]-<name>.yaml` (fleet-repo.md). */
+export interface PlacementRecord {
+  resource: ObjectRef;
+  policy: PolicyRef | null;
+  clusters: PlacementCluster[];
+  conditions?: Condition[];
+  observedAffinityName?: string;
+  clusterStatuses?: PlacementClusterStatus[];
+  aggregated?: Record<string, unknown> & { health?: HealthStatus };
+}
+
+export interface Fleet {
+  settings: FleetSettings;
+  clusters: ClusterDef[];
+  /** Keyed by cluster name; a cluster without a status file has unknown capacity. */
+  clusterStatuses: Map<string, ClusterStatus>;
+  propagationPolicies: PropagationPolicyDoc[];
+  invalidPolicies: InvalidPolicyDoc[];
+  overridePolicies: OverridePolicyDoc[];
+  templates: ResourceTemplate[];
+  /** Previous placements from status/placements, keyed by identityKey(resource). */
+  placements: Map<string, PlacementRecord>;
+  /**
+   * Files that could not be read completely (YAML syntax errors, oversized, alias bombs). Objects that came from
+   * them are neither changed nor pruned this pass: a broken file must never delete anything.
+   */
+  brokenFiles: string[];
+  /** Resources whose desired state is ambiguous this commit (e.g. duplicate templates): neither changed nor pruned. */
+  heldResources: ObjectRef[];
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+/** One file of the fleet repository, as the source stage hands it to the loader (path relative, `/`-separated). */
+export interface FleetFile {
+  path: string;
+  content: Uint8Array;
+}

@@ -1,0 +1,21 @@
+/** Output of the schedule stage, one per resource template (cli.md `flotilla schedule`). */
+import type { PlacementCluster } from './fleet.js';
+import type { ObjectRef, PolicyRef } from './refs.js';
+
+export type PlacementReason = 'Success' | 'NoPolicyMatched' | 'Unschedulable';
+
+export interface PlacementDecision {
+  resource: ObjectRef;
+  policy: PolicyRef | null;
+  scheduled: boolean;
+  reason: PlacementReason;
+  message: string;
+  /** Sorted by name. On Unschedulable: the previous placement (never emptied by a scheduling failure). */
+  clusters: PlacementCluster[];
+  /** The clusterAffinities term in use, when the policy has clusterAffinities. */
+  observedAffinityName?: string;
+  /** Clusters on which dispatching is suspended: keep what runs there, apply nothing new. */
+  suspendedClusters?: string[];
+  /** Set for dependencies that follow a workload through propagateDeps. */
+  requiredBy?: ObjectRef[];
+}
