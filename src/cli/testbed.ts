@@ -1,0 +1,99 @@
+import type { Command } from '@commander-js/extra-typings';
+import { Option } from '@commander-js/extra-typings';
+import {
+  DEFAULT_BASE_PORT,
+  defaultStateDir,
+  formatSeconds,
+  readBuildInfo,
+  testbedDown,
+  testbedStartMember,
+  testbedStatus,
+  testbedStopMember,
+  testbedUp,
+} from '../testbed/index.js';
+import { UsageError } from '../model/errors.js';
+import { setExitCode } from './main.js';
+
+const stateDirOption = () =>
+  new Option('--state-dir <dir>', 'where the running clusters keep their state').default(defaultStateDir(), '$FLOTILLA_TESTBED_STATE or ~/.cache/flotilla/testbed/state/default');
+
+const progress = (msg: string): void => {
+  process.stderr.write(`[testbed] ${msg}\n`);
+};
+
+export function registerTestbedCommands(program: Command): void {
+  const testbed = program.command('testbed').description('local member clusters (real Kubernetes control planes, KWOK nodes) for demos and tests');
+
+  testbed
+    .command('up')
+    .description('build the binaries once (cached), start the member clusters and write a kubeconfig')
+    .option('-n, --clusters <n>', 'number of member clusters', (v) => positiveInt(v, '--clusters'), 3)
+    .option('--base-port <port>', 'first loopback port; each member uses 10 from here', (v) => positiveInt(v, '--base-port'), DEFAULT_BASE_PORT)
+    .addOption(stateDirOption())
+    .action(async (opts) => {
+      const t0 = Date.now();
+      const state = await testbedUp({ clusters: opts.clusters, basePort: opts.basePort, stateDir: opts.stateDir, progress });
+      const info = readBuildInfo(state.binDir);
+      console.log(`Testbed up: ${state.members.length} clusters in ${formatSeconds((Date.now() - t0) / 1000)} (Kubernetes ${info?.versions.kubernetes ?? '?'}).`);
+      for (const m of state.members) console.log(`  ${m.name.padEnd(10)} https://127.0.0.1:${m.ports.apiserver}  region ${m.topology.region}`);
+      console.log(`\nKubeconfig: ${state.kubeconfig}`);
+      console.log(`  kubectl --kubeconfig ${state.kubeconfig} --context member1 get nodes -L topology.kubernetes.io/zone`);
+      console.log(`  export KUBECONFIG=${state.kubeconfig}   # contexts: ${state.members.map((m) => m.name).join(', ')}`);
+      console.log(`kubectl built with the testbed: ${state.binDir}/kubectl`);
+    });
+
+  testbed
+    .command('down')
+    .description('stop every testbed process and remove its state')
+    .addOption(stateDirOption())
+    .action(async (opts) => {
+      await testbedDown(opts.stateDir);
+      console.log('Testbed down.');
+    });
+
+  testbed
+    .command('status')
+    .description("show each member cluster's readiness")
+    .addOption(stateDirOption())
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action(async (opts, cmd) => {
+      const { state, members } = await testbedStatus(opts.stateDir);
+      if (opts.output === 'json') {
+        console.log(JSON.stringify({ kubeconfig: state?.kubeconfig ?? null, members }, null, 2));
+      } else if (!state) {
+        console.log(`No testbed in ${opts.stateDir}. Start one with: npx flotilla testbed up`);
+      } else {
+        for (const m of members) {
+          console.log(`${m.name.padEnd(10)} ${m.ready ? 'Ready   ' : 'NotReady'} ${m.server}  region ${m.region}  ${m.message}  rss ${(m.residentBytes / 2 ** 20).toFixed(0)} MiB`);
+        }
+        console.log(`Kubeconfig: ${state.kubeconfig}`);
+      }
+      if (!state || members.some((m) => !m.ready)) setExitCode(cmd, 1);
+    });
+
+  testbed
+    .command('stop')
+    .description('stop one member cluster (its data is kept)')
+    .argument('<member>')
+    .addOption(stateDirOption())
+    .action(async (member, opts) => {
+      await testbedStopMember(member, opts.stateDir);
+      console.log(`${member} stopped.`);
+    });
+
+  testbed
+    .command('start')
+    .description('start a stopped member cluster again')
+    .argument('<member>')
+    .addOption(stateDirOption())
+    .action(async (member, opts) => {
+      await testbedStartMember(member, opts.stateDir, progress);
+      console.log(`${member} started.`);
+    });
+}
+
+export function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag}: expected a positive integer, got "${value}"`);
+  return n;
+}
