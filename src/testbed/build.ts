@@ -181,7 +181,7 @@ async function buildAll(paths: TestbedPaths, progress: Progress): Promise<void> 
 /** Staging modules are the `k8s.io/<name> v0.0.0` requirements (not pseudo-versions such as v0.0.0-2025…). */
 export function stagingModules(goMod: string): string[] {
   const names = new Set<string>();
-  for (const m of goMod.matchAll(/^\s*(k8s\.io\/[A-Za-z0-9._-]+)\s+v0\.0\.0(?:\s|$)/gm)) names.add(m[1]!);
+  for (const m of goMod.matchAll(/^\s*(?:require\s+)?(k8s\.io\/[A-Za-z0-9._-]+)\s+v0\.0\.0(?:\s|$)/gm)) names.add(m[1]!);
   return [...names].sort();
 }
 

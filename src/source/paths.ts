@@ -1,0 +1,19 @@
+/** Which repository paths are the fleet's: everything else (README, CI config, dot-directories) is ignored. */
+
+export const FLEET_DIRS = ['clusters', 'policies', 'workloads', 'status'] as const;
+export const DESIRED_ROOTS = ['fleet.yaml', 'clusters', 'policies', 'workloads'] as const;
+
+export function isFleetPath(path: string): boolean {
+  if (!/\.ya?ml$/.test(path)) return false;
+  if (path === 'fleet.yaml' || path === 'fleet.yml') return true;
+  const top = path.split('/', 1)[0] ?? '';
+  if (!(FLEET_DIRS as readonly string[]).includes(top)) return false;
+  // Dot-directories (editor backups, .github under workloads/…) are never fleet content.
+  return !path.split('/').some((seg) => seg.startsWith('.'));
+}
+
+/** A relative, `/`-separated path that stays inside the repository. */
+export function isSafeRelativePath(path: string): boolean {
+  if (path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\0')) return false;
+  return path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
