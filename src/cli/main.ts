@@ -6,6 +6,8 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { FlotillaError, UsageError } from '../model/errors.js';
 import { registerTestbedCommands } from './testbed.js';
+import { registerRunCommands } from './run.js';
+import { registerFleetCommands } from './fleet.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
+  registerFleetCommands(program);
+  registerRunCommands(program);
   registerTestbedCommands(program);
   return program;
 }

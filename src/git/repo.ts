@@ -255,8 +255,14 @@ export class FleetRepository {
         throw new SourceError('E_PUSH', `push rejected: ${JSON.stringify(res.refs)}`, {});
       } catch (err) {
         if (err instanceof Errors.PushRejectedError) {
-          // Someone pushed first (isomorphic-git reports not-fast-forward this way): fetch and let the caller decide.
+          // Someone pushed first and our client noticed: fetch and let the caller decide.
           return { tip: await this.fetchTip() };
+        }
+        if (err instanceof Errors.GitPushError) {
+          // The server refused the ref update. If the branch moved under us, that was a race like the one above;
+          // otherwise it is a real refusal (a hook, permissions) and must surface.
+          const tip = await this.fetchTip();
+          if (tip !== parent) return { tip };
         }
         throw err instanceof SourceError ? err : new SourceError('E_PUSH', `push to ${redact(this.remoteUrl)}: ${(err as Error).message}`, {}, { cause: err });
       }

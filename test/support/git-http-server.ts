@@ -13,9 +13,15 @@ export interface GitHttpServer {
   requests: { method: string; path: string; authorized: boolean }[];
 }
 
-export async function startGitHttpServer(projectRoot: string, opts: { password?: string } = {}): Promise<GitHttpServer> {
+export interface GitHttpServerOptions {
+  password?: string;
+  /** Runs before a push (receive-pack) is handed to git: lets a test land a concurrent push first. */
+  beforeReceivePack?: (path: string) => Promise<void> | void;
+}
+
+export async function startGitHttpServer(projectRoot: string, opts: GitHttpServerOptions = {}): Promise<GitHttpServer> {
   const requests: GitHttpServer['requests'] = [];
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     let authorized = true;
     let user = 'anonymous';
@@ -31,6 +37,10 @@ export async function startGitHttpServer(projectRoot: string, opts: { password?:
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' });
       res.end('authentication required\n');
       return;
+    }
+    if (req.method === 'POST' && url.pathname.endsWith('/git-receive-pack') && opts.beforeReceivePack) {
+      req.pause();
+      await opts.beforeReceivePack(url.pathname);
     }
     const cgi = spawn('git', ['http-backend'], {
       env: {

@@ -20,7 +20,7 @@ const FORBIDDEN_RELATIVE = /\/(kube|git|source|apply|observe|record|controller|c
 
 function sourceFiles(dir: string): string[] {
   let out: string[] = [];
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(dir);
   } catch {

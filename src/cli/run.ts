@@ -1,0 +1,129 @@
+import { resolve } from 'node:path';
+import type { Command } from '@commander-js/extra-typings';
+import { kubeconfigConnector } from '../controller/clusters.js';
+import { Reconciler, type Logger } from '../controller/reconcile.js';
+import { runController } from '../controller/run.js';
+import { FleetRepository, isRemoteSource } from '../git/repo.js';
+import { cacheRoot } from '../testbed/paths.js';
+import { testbedUp } from '../testbed/index.js';
+import { UsageError } from '../model/errors.js';
+import { initFleetRepo } from './init.js';
+import { setExitCode } from './main.js';
+import { existsSync } from 'node:fs';
+
+export const textLogger: Logger = (level, message) => {
+  const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`;
+  if (level === 'info') console.log(line);
+  else console.error(line);
+};
+
+/** `30s`, `5m`, `1500ms`, `2h` or plain seconds. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) throw new UsageError(`expected a duration such as 30s, 5m or 1500ms, got "${value}"`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h']);
+}
+
+interface RunFlags {
+  repo: string;
+  branch: string;
+  kubeconfig?: string;
+  interval: number;
+  once?: boolean;
+  watch?: boolean;
+  allowMassPrune?: boolean;
+  clusterFailureThreshold: number;
+  resync: number;
+  insecureKubeconfigExec?: boolean;
+  insecureKubeconfigTls?: boolean;
+}
+
+export async function startController(flags: RunFlags): Promise<number> {
+  const auth = process.env.FLOTILLA_GIT_TOKEN
+    ? { token: process.env.FLOTILLA_GIT_TOKEN, username: process.env.FLOTILLA_GIT_USERNAME }
+    : process.env.FLOTILLA_GIT_PASSWORD
+      ? { username: process.env.FLOTILLA_GIT_USERNAME, password: process.env.FLOTILLA_GIT_PASSWORD }
+      : undefined;
+  const repo = await FleetRepository.open({ source: isRemoteSource(flags.repo) ? flags.repo : resolve(flags.repo), branch: flags.branch, cacheDir: cacheRoot(), auth });
+  const connector = kubeconfigConnector(flags.kubeconfig, { allowExec: flags.insecureKubeconfigExec, allowInsecureTLS: flags.insecureKubeconfigTls });
+  const reconciler = new Reconciler({
+    repo,
+    connector,
+    allowMassPrune: flags.allowMassPrune,
+    clusterFailureThresholdMs: flags.clusterFailureThreshold,
+    resyncIntervalMs: flags.resync,
+    log: textLogger,
+  });
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const last = await runController({ reconciler, repo, intervalMs: flags.interval, once: flags.once, watch: flags.watch, log: textLogger, signal: abort.signal });
+    return last && (last.problems.length > 0 || last.clusters.some((c) => !c.ready)) ? 1 : 0;
+  } finally {
+    connector.close();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+function addRunFlags<T extends Command<[], Record<string, unknown>>>(cmd: T) {
+  return cmd
+    .option('--branch <name>', 'branch to reconcile', 'main')
+    .option('--kubeconfig <file>', 'kubeconfig whose contexts reach the member clusters (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--interval <duration>', 'poll interval (jittered ±10%)', parseDuration, 30_000)
+    .option('--once', 'run one reconcile pass and exit')
+    .option('--watch', 'also reconcile as soon as the local repository branch moves')
+    .option('--allow-mass-prune', 'let one pass delete more than spec.maxPruneFraction of a cluster\'s objects')
+    .option('--cluster-failure-threshold <duration>', 'how long a cluster must fail before it is recorded NotReady', parseDuration, 30_000)
+    .option('--resync <duration>', 're-apply every object this often, even if unchanged (0 disables)', parseDuration, 600_000)
+    .option('--insecure-kubeconfig-exec', 'allow kubeconfig exec plugins and auth providers')
+    .option('--insecure-kubeconfig-tls', 'allow kubeconfig contexts that skip TLS verification');
+}
+
+export function registerRunCommands(program: Command): void {
+  addRunFlags(
+    program
+      .command('run')
+      .description('the controller: reconcile the fleet repository onto its clusters and commit status back')
+      .option('--repo <url|dir>', 'fleet repository: an http(s) URL or a local path (credentials: $FLOTILLA_GIT_TOKEN or $FLOTILLA_GIT_USERNAME/$FLOTILLA_GIT_PASSWORD)', '.'),
+  ).action(async (opts, cmd) => {
+    const code = await startController(opts as unknown as RunFlags);
+    if (code) setExitCode(cmd, code);
+  });
+
+  program
+    .command('init')
+    .description('create a fleet repository from the template (clusters matching the testbed, example workloads and policies)')
+    .argument('<dir>')
+    .option('--branch <name>', 'initial branch', 'main')
+    .action(async (dir, opts) => {
+      const commit = await initFleetRepo(resolve(dir), opts.branch);
+      console.log(`Created fleet repository ${resolve(dir)} (${opts.branch} at ${commit.slice(0, 7)}).`);
+      console.log(`Reconcile it with: npx flotilla run --repo ${dir} --kubeconfig <kubeconfig> --watch`);
+    });
+
+  addRunFlags(
+    program
+      .command('demo')
+      .description('the embedded default: start the testbed, create ./fleet-demo from the template, run the controller on it')
+      .option('--dir <dir>', 'the demo fleet repository', 'fleet-demo')
+      .addHelpText('after', '\nEdit files in the demo repository and commit: the controller reconciles within a second and commits status back.'),
+  ).action(async (opts, cmd) => {
+    const o = opts as unknown as RunFlags & { dir: string };
+    const state = await testbedUp({ progress: (m) => process.stderr.write(`[testbed] ${m}\n`) });
+    const dir = resolve(o.dir);
+    if (!existsSync(dir)) {
+      await initFleetRepo(dir);
+      console.log(`Created the demo fleet repository ${dir} from fleet-repo-template/.`);
+    }
+    console.log(`\nReconciling ${dir} onto ${state.members.map((m) => m.name).join(', ')} (kubeconfig ${state.kubeconfig}).`);
+    console.log(`Watch the status commits arrive:  git -C ${o.dir} log --oneline --stat`);
+    console.log(`Change the fleet:                 edit ${o.dir}/policies/shop.yaml, then git -C ${o.dir} commit -am "move web"\n`);
+    const code = await startController({ ...o, repo: dir, kubeconfig: state.kubeconfig, watch: !o.once, interval: o.interval === 30_000 ? 10_000 : o.interval });
+    if (code) setExitCode(cmd, code);
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * The controller loop: a reconcile pass every interval (jittered, so a fleet of controllers does not poll a
+ * Git server in lock-step), right away when a local repository's branch moves (--watch), and again at once
+ * when a pass was superseded by a concurrent commit.
+ */
+import { join } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { FleetRepository } from '../git/repo.js';
+import type { Logger, PassReport, Reconciler } from './reconcile.js';
+
+export interface RunOptions {
+  reconciler: Reconciler;
+  repo: FleetRepository;
+  intervalMs: number;
+  once?: boolean;
+  watch?: boolean;
+  log: Logger;
+  signal?: AbortSignal;
+  onPass?: (report: PassReport) => void;
+}
+
+export function jittered(intervalMs: number, random = Math.random): number {
+  return Math.round(intervalMs * (0.9 + 0.2 * random()));
+}
+
+export async function runController(opts: RunOptions): Promise<PassReport | undefined> {
+  const { reconciler, log } = opts;
+  let wake: (() => void) | undefined;
+  let pending = false;
+  let watcher: FSWatcher | undefined;
+  if (opts.watch && !opts.once) {
+    if (opts.repo.isRemote) throw new Error('--watch works with a local repository; remote repositories are polled (or told by webhook)');
+    const g = opts.repo.gitdir;
+    watcher = watch([join(g, 'refs', 'heads'), join(g, 'packed-refs'), join(g, 'HEAD')], { ignoreInitial: true, depth: 3 });
+    let timer: NodeJS.Timeout | undefined;
+    watcher.on('all', () => {
+      // A commit touches several files (lock, ref, reflog): one pass for the lot.
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        pending = true;
+        wake?.();
+      }, 100);
+    });
+    await new Promise<void>((r) => watcher!.once('ready', () => r()));
+  }
+  opts.signal?.addEventListener('abort', () => wake?.());
+  let last: PassReport | undefined;
+  try {
+    while (!opts.signal?.aborted) {
+      pending = false;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          last = await reconciler.reconcileOnce();
+          opts.onPass?.(last);
+          log('info', summarize(last));
+          if (last.outcome !== 'superseded') break;
+        } catch (err) {
+          // A failed fetch or push: nothing was pruned on its account; try again next tick.
+          log('error', `reconcile failed: ${(err as Error).message}`);
+          break;
+        }
+      }
+      if (opts.once) break;
+      if (pending) continue;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, jittered(opts.intervalMs));
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  } finally {
+    await watcher?.close();
+  }
+  return last;
+}
+
+export function summarize(r: PassReport): string {
+  const clusters = r.clusters
+    .map((c) => {
+      const n = (a: string) => c.changeSet?.entries.filter((e) => e.action === a).length ?? 0;
+      const changed = [['+', n('created')], ['~', n('configured')], ['-', n('deleted')], ['!', n('failed') + n('conflict')]]
+        .filter(([, k]) => (k as number) > 0)
+        .map(([s, k]) => `${s}${k}`)
+        .join(' ');
+      return `${c.name}:${c.ready ? 'Ready' : 'NotReady'}${changed ? `(${changed})` : ''}`;
+    })
+    .join(' ');
+  const commit = r.statusCommit ? ` status ${r.statusCommit.slice(0, 7)}` : ' no status change';
+  const problems = r.problems.length > 0 ? ` ${r.problems.length} problem(s)` : '';
+  return `pass at ${r.tip.slice(0, 7)} in ${r.durationMs} ms: ${clusters};${commit}${problems}`;
+}

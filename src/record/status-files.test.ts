@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { PlacementDecision } from '../model/placement.js';
+import { placementPath } from './paths.js';
+import { clusterStatusFile, inventoryFile, parseInventory, placementFile, statusWrites, withTransitionTimes } from './status-files.js';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe('placementPath', () => {
+  it.each([
+    [{ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' }, 'status/placements/default/deployment.apps-web.yaml'],
+    [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'cfg' }, 'status/placements/shop/configmap-cfg.yaml'],
+    [{ apiVersion: 'v1', kind: 'Namespace', namespace: '', name: 'shop' }, 'status/placements/_cluster/namespace-shop.yaml'],
+  ])('%j → %s', (ref, path) => expect(placementPath(ref)).toBe(path));
+});
+
+describe('withTransitionTimes', () => {
+  const prev = [{ type: 'Ready', status: 'True' as const, reason: 'ClusterReady', lastTransitionTime: '2026-01-01T00:00:00Z' }];
+  it('keeps the old time while the status is unchanged, so a quiet fleet makes no commits', () => {
+    expect(withTransitionTimes([{ type: 'Ready', status: 'True', reason: 'ClusterReady' }], prev, '2026-02-02T00:00:00Z')[0]!.lastTransitionTime).toBe('2026-01-01T00:00:00Z');
+  });
+  it('stamps a real transition', () => {
+    expect(withTransitionTimes([{ type: 'Ready', status: 'False', reason: 'ClusterNotReachable' }], prev, '2026-02-02T00:00:00Z')[0]!.lastTransitionTime).toBe('2026-02-02T00:00:00Z');
+  });
+});
+
+describe('status files', () => {
+  it('writes the contract shape of a placement, deterministically', () => {
+    const d: PlacementDecision = {
+      resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' },
+      policy: { kind: 'PropagationPolicy', namespace: 'default', name: 'web' },
+      scheduled: true,
+      reason: 'Success',
+      message: '',
+      clusters: [{ name: 'member1', replicas: 2 }, { name: 'member2', replicas: 1 }],
+      observedAffinityName: 'primary',
+    };
+    const obs = { clusters: [{ name: 'member1', applied: true, health: 'Healthy' as const }], aggregated: { replicas: 3, health: 'Progressing' as const, readyReplicas: 2 } };
+    const a = placementFile(d, obs);
+    expect(a).toEqual(placementFile(structuredClone(d), structuredClone(obs)));
+    expect(a.path).toBe('status/placements/default/deployment.apps-web.yaml');
+    expect(a.content).toBe(`apiVersion: flotilla.dev/v1alpha1
+kind: Placement
+metadata:
+  name: deployment.apps-web
+  namespace: default
+spec:
+  resource:
+    apiVersion: apps/v1
+    kind: Deployment
+    namespace: default
+    name: web
+  policy:
+    kind: PropagationPolicy
+    namespace: default
+    name: web
+  clusters:
+    - name: member1
+      replicas: 2
+    - name: member2
+      replicas: 1
+status:
+  conditions:
+    - type: Scheduled
+      status: "True"
+      reason: Success
+      message: ""
+  observedAffinityName: primary
+  clusters:
+    - name: member1
+      applied: true
+      health: Healthy
+  aggregated:
+    health: Progressing
+    readyReplicas: 2
+    replicas: 3
+`);
+  });
+
+  it('round-trips an inventory and refuses a damaged one', () => {
+    const inv = { cluster: 'm1', entries: [{ ref: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'a', name: 'b' }, hash: 'abc', source: 'workloads/b.yaml' }] };
+    expect(parseInventory('m1', enc(inventoryFile(inv).content))).toEqual(inv);
+    expect(parseInventory('m1', enc('kind: Inventory\nentries: [unclosed'))).toBeUndefined();
+    expect(parseInventory('m1', enc('kind: Something\n'))).toBeUndefined();
+  });
+
+  it('computes only the writes that change something, and deletes stale files it owns', () => {
+    const cluster = clusterStatusFile('m1', { kubernetesVersion: 'v1.36.3' });
+    const current = new Map([
+      [cluster.path, enc(cluster.content)],
+      ['status/placements/default/old.yaml', enc('x')],
+      ['status/inventory/gone.yaml', enc('y')],
+    ]);
+    const wanted = new Map([[cluster.path, cluster.content], ['status/placements/default/new.yaml', 'n: 1\n']]);
+    const writes = statusWrites(current, wanted, ['status/clusters/', 'status/placements/']);
+    expect(writes.map((w) => [w.path, w.content === null ? null : 'write'])).toEqual([
+      ['status/placements/default/new.yaml', 'write'],
+      ['status/placements/default/old.yaml', null],
+    ]);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Status files as Flotilla writes them: deterministic YAML, so that an unchanged fleet produces byte-identical
+ * files and therefore no commit. Timestamps change only when a condition's status changes.
+ */
+import { parseDocument, stringify } from 'yaml';
+import type { Inventory } from '../apply/inventory.js';
+import type { ClusterStatus, PlacementClusterStatus, HealthStatus } from '../model/fleet.js';
+import type { Condition } from '../model/kube.js';
+import type { PlacementDecision } from '../model/placement.js';
+import { sortKeys } from '../util/canonical.js';
+import { clusterStatusPath, inventoryPath, placementName, placementPath } from './paths.js';
+
+const API_VERSION = 'flotilla.dev/v1alpha1';
+
+export function toStatusYaml(doc: unknown): string {
+  return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+/**
+ * Carries `lastTransitionTime` over from the previous condition of the same type when its status did not
+ * change; only a real transition gets `now`.
+ */
+export function withTransitionTimes(next: Condition[], previous: Condition[] | undefined, now: string): Condition[] {
+  return next.map((c) => {
+    const prev = previous?.find((p) => p.type === c.type);
+    const lastTransitionTime = prev && prev.status === c.status && prev.lastTransitionTime ? prev.lastTransitionTime : now;
+    return { type: c.type, status: c.status, reason: c.reason ?? '', message: c.message ?? '', lastTransitionTime };
+  });
+}
+
+export function clusterStatusFile(cluster: string, status: ClusterStatus): { path: string; content: string } {
+  const body: Record<string, unknown> = {};
+  if (status.conditions) body.conditions = status.conditions;
+  if (status.kubernetesVersion) body.kubernetesVersion = status.kubernetesVersion;
+  if (status.nodeSummary) body.nodeSummary = status.nodeSummary;
+  if (status.resourceSummary) body.resourceSummary = sortKeys(status.resourceSummary);
+  if (status.apiEnablements) body.apiEnablements = status.apiEnablements;
+  return {
+    path: clusterStatusPath(cluster),
+    content: toStatusYaml({ apiVersion: API_VERSION, kind: 'ClusterStatus', metadata: { name: cluster }, status: body }),
+  };
+}
+
+export interface PlacementObservation {
+  clusters: PlacementClusterStatus[];
+  aggregated?: Record<string, unknown> & { health?: HealthStatus };
+}
+
+export function placementFile(decision: PlacementDecision, observed: PlacementObservation | undefined): { path: string; content: string } {
+  const ref = decision.resource;
+  const condition: Record<string, unknown> = {
+    type: 'Scheduled',
+    status: decision.scheduled ? 'True' : 'False',
+    reason: decision.reason,
+    message: decision.message,
+  };
+  const status: Record<string, unknown> = { conditions: [condition] };
+  if (decision.observedAffinityName) status.observedAffinityName = decision.observedAffinityName;
+  if (decision.suspendedClusters && decision.suspendedClusters.length > 0) status.suspendedClusters = decision.suspendedClusters;
+  if (observed) {
+    status.clusters = observed.clusters.map((c) => {
+      const out: Record<string, unknown> = { name: c.name, applied: c.applied, health: c.health };
+      if (c.message) out.message = c.message;
+      if (c.drift) out.drift = true;
+      return out;
+    });
+    if (observed.aggregated) status.aggregated = sortKeys(observed.aggregated);
+  }
+  return {
+    path: placementPath(ref),
+    content: toStatusYaml({
+      apiVersion: API_VERSION,
+      kind: 'Placement',
+      metadata: { name: placementName(ref), namespace: ref.namespace || '_cluster' },
+      spec: {
+        resource: { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, name: ref.name },
+        policy: decision.policy,
+        clusters: decision.clusters.map((c) => ({ name: c.name, replicas: c.replicas })),
+        ...(decision.requiredBy && decision.requiredBy.length > 0 ? { requiredBy: decision.requiredBy } : {}),
+      },
+      status,
+    }),
+  };
+}
+
+export function inventoryFile(inv: Inventory): { path: string; content: string } {
+  return {
+    path: inventoryPath(inv.cluster),
+    content: toStatusYaml({
+      apiVersion: API_VERSION,
+      kind: 'Inventory',
+      metadata: { name: inv.cluster },
+      entries: inv.entries.map((e) => ({ ...e.ref, hash: e.hash, source: e.source })),
+    }),
+  };
+}
+
+/** Reads `status/inventory/<cluster>.yaml`; a damaged file yields undefined (nothing is then pruned from it). */
+export function parseInventory(cluster: string, content: Uint8Array | undefined): Inventory | undefined {
+  if (!content) return undefined;
+  try {
+    const doc = parseDocument(new TextDecoder().decode(content));
+    if (doc.errors.length > 0) return undefined;
+    const js = doc.toJS({ maxAliasCount: 10 }) as { kind?: string; entries?: Record<string, unknown>[] };
+    if (js?.kind !== 'Inventory' || !Array.isArray(js.entries)) return undefined;
+    return {
+      cluster,
+      entries: js.entries.map((e) => ({
+        ref: { apiVersion: String(e.apiVersion), kind: String(e.kind), namespace: String(e.namespace ?? ''), name: String(e.name) },
+        hash: String(e.hash ?? ''),
+        source: String(e.source ?? ''),
+      })),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The writes that turn the current status/ files into the wanted ones (null deletes a stale file). */
+export function statusWrites(current: Map<string, Uint8Array>, wanted: Map<string, string>, managedPrefixes: string[]): { path: string; content: Uint8Array | null }[] {
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+  const writes: { path: string; content: Uint8Array | null }[] = [];
+  for (const [path, text] of [...wanted].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const have = current.get(path);
+    if (have === undefined || dec.decode(have) !== text) writes.push({ path, content: enc.encode(text) });
+  }
+  for (const path of [...current.keys()].sort()) {
+    if (!wanted.has(path) && managedPrefixes.some((p) => path.startsWith(p))) writes.push({ path, content: null });
+  }
+  return writes;
+}

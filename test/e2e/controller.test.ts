@@ -1,0 +1,209 @@
+/**
+ * The reconcile loop end to end: a fleet repository served by git http-backend, pushed to by real git
+ * (playing the humans), reconciled onto the testbed's real clusters, with status committed back.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync, unlinkSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kubeconfigConnector, type ClusterConnector } from '../../src/controller/clusters.js';
+import { Reconciler, type PassReport } from '../../src/controller/reconcile.js';
+import { FleetRepository } from '../../src/git/repo.js';
+import { TEMPLATE_DIR } from '../../src/cli/init.js';
+import { testbedStartMember, testbedStopMember } from '../../src/testbed/index.js';
+import { startGitHttpServer, type GitHttpServer } from '../support/git-http-server.js';
+import { createBareRepo, gitCmd } from '../support/git.js';
+import { getObject, memberClient } from './helpers.js';
+
+type Client = Awaited<ReturnType<typeof memberClient>>;
+let root: string;
+let server: GitHttpServer;
+let bare: string;
+let work: string;
+let reconciler: Reconciler;
+let connector: ClusterConnector;
+let concurrentPush: (() => void) | undefined;
+const clients = new Map<string, Client>();
+const members = inject('members');
+
+function humanCommit(message: string, edit: () => void): string {
+  edit();
+  gitCmd(work, 'add', '-A');
+  gitCmd(work, 'commit', '-qm', message);
+  gitCmd(work, 'push', '-q', 'origin', 'main');
+  return gitCmd(work, 'rev-parse', 'HEAD');
+}
+
+async function deploymentReplicas(member: string, name: string): Promise<number | undefined> {
+  const d = await getObject(clients.get(member)!, 'apps/v1', 'Deployment', 'shop', name);
+  return d ? ((d.spec as { replicas?: number }).replicas ?? 1) : undefined;
+}
+
+async function pass(): Promise<PassReport> {
+  const report = await reconciler.reconcileOnce();
+  return report;
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'flotilla-e2e-'));
+  server = await startGitHttpServer(root, {
+    password: 'fleet-token',
+    beforeReceivePack: () => {
+      concurrentPush?.();
+      concurrentPush = undefined;
+    },
+  });
+  bare = createBareRepo(root, 'fleet');
+  work = join(root, 'work');
+  gitCmd(root, 'clone', '-q', bare, work);
+  cpSync(TEMPLATE_DIR, work, { recursive: true });
+  gitCmd(work, 'add', '-A');
+  gitCmd(work, 'commit', '-qm', 'initial fleet');
+  gitCmd(work, 'push', '-q', 'origin', 'main');
+  const repo = await FleetRepository.open({ source: `${server.url}/fleet.git`, branch: 'main', cacheDir: join(root, 'cache'), auth: { token: 'fleet-token' } });
+  connector = kubeconfigConnector(inject('kubeconfig'));
+  reconciler = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, resyncIntervalMs: 0 });
+  for (const m of members) clients.set(m, await memberClient(m));
+});
+
+afterAll(async () => {
+  connector?.close();
+  for (const c of clients.values()) c.transport.close();
+  await server?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('reconcile loop', () => {
+  it('applies the fleet to exactly the right clusters and commits status that git accepts', async () => {
+    const report = await pass();
+    expect(report.problems).toEqual([]);
+    expect(report.clusters.every((c) => c.ready)).toBe(true);
+    expect(report.outcome).toBe('committed');
+    // Active-Active: web divided 2:1 over the eu-west clusters, nothing in us-east.
+    expect(await deploymentReplicas('member1', 'web')).toBe(2);
+    expect(await deploymentReplicas('member2', 'web')).toBe(1);
+    expect(await deploymentReplicas('member3', 'web')).toBeUndefined();
+    // propagateDeps: the ConfigMap web uses follows it, with member2's override.
+    const cm2 = await getObject(clients.get('member2')!, 'v1', 'ConfigMap', 'shop', 'web-config');
+    expect(cm2?.data).toMatchObject({ LOG_LEVEL: 'debug' });
+    expect(cm2?.metadata.labels).toMatchObject({ canary: 'true', 'flotilla.dev/managed': 'true' });
+    expect(await getObject(clients.get('member3')!, 'v1', 'ConfigMap', 'shop', 'web-config')).toBeUndefined();
+    // Geo-redundant api: one copy in us-east with the regional registry.
+    const api3 = await getObject(clients.get('member3')!, 'apps/v1', 'Deployment', 'shop', 'api');
+    expect(JSON.stringify(api3?.spec)).toContain('mirror.us-east.example.com/shop/api:2.0.1');
+
+    const head = gitCmd(bare, 'rev-parse', 'main');
+    expect(head).toBe(report.statusCommit);
+    expect(gitCmd(bare, 'log', '-1', '--format=%an|%s', 'main')).toMatch(/^Flotilla\|flotilla: status of [0-9a-f]{7}/);
+    const placement = gitCmd(bare, 'show', 'main:status/placements/shop/deployment.apps-web.yaml');
+    expect(placement).toContain('- name: member1\n      replicas: 2');
+    expect(placement).toContain('- name: member2\n      replicas: 1');
+    expect(gitCmd(bare, 'show', 'main:status/clusters/member1.yaml')).toMatch(/type: Ready\n\s+status: "True"/);
+    gitCmd(bare, 'fsck', '--strict');
+  });
+
+  it('produces no commit when nothing changed', async () => {
+    const before = gitCmd(bare, 'rev-parse', 'main');
+    const report = await pass();
+    expect(report.rescheduled).toBe(false);
+    expect(gitCmd(bare, 'rev-parse', 'main')).toBe(before);
+  });
+
+  it('moves replicas when a pushed policy change says so', async () => {
+    gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
+    humanCommit('web: shift weight to member2', () => {
+      const p = join(work, 'policies', 'shop.yaml');
+      writeFileSync(p, readFileSync(p, 'utf8').replace('clusterNames: [member1]}\n            weight: 2', 'clusterNames: [member1]}\n            weight: 1').replace('clusterNames: [member2]}\n            weight: 1', 'clusterNames: [member2]}\n            weight: 2'));
+    });
+    const report = await pass();
+    expect(report.rescheduled).toBe(true);
+    expect(await deploymentReplicas('member1', 'web')).toBe(1);
+    expect(await deploymentReplicas('member2', 'web')).toBe(2);
+    expect(gitCmd(bare, 'show', 'main:status/placements/shop/deployment.apps-web.yaml')).toContain('- name: member2\n      replicas: 2');
+  });
+
+  it('prunes a removed workload, and refuses a commit that would empty the clusters', async () => {
+    gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
+    humanCommit('remove payments', () => unlinkSync(join(work, 'workloads', 'payments.yaml')));
+    await pass();
+    expect(await deploymentReplicas('member1', 'payments')).toBeUndefined();
+    expect(await deploymentReplicas('member2', 'payments')).toBeUndefined();
+
+    gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
+    const emptied = humanCommit('oops: empty workloads', () => gitCmd(work, 'rm', '-rq', 'workloads'));
+    const report = await pass();
+    expect(report.notices.join('\n')).toMatch(/refusing to delete \d+ of \d+ objects on member1/);
+    expect(await deploymentReplicas('member1', 'web')).toBe(1);
+    expect(await deploymentReplicas('member3', 'api')).toBe(2);
+    expect(gitCmd(bare, 'log', '-1', '--format=%B', 'main')).toMatch(/refusing to delete/);
+
+    gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
+    humanCommit('revert the accident', () => gitCmd(work, 'revert', '--no-commit', emptied));
+    const after = await pass();
+    expect(after.notices).toEqual([]);
+    expect(await deploymentReplicas('member1', 'web')).toBe(1);
+  });
+
+  it('reports a broken YAML file and still reconciles everything else', async () => {
+    gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
+    humanCommit('add a broken file and a new config', () => {
+      writeFileSync(join(work, 'workloads', 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n');
+      writeFileSync(join(work, 'workloads', 'feature-flags.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: feature-flags, namespace: shop}\ndata: {dark-mode: "on"}\n');
+      const p = join(work, 'policies', 'shop.yaml');
+      writeFileSync(p, readFileSync(p, 'utf8').replace('    - {apiVersion: v1, kind: Service, name: web}', '    - {apiVersion: v1, kind: Service, name: web}\n    - {apiVersion: v1, kind: ConfigMap, name: feature-flags}'));
+    });
+    const report = await pass();
+    expect(report.problems.some((p) => p.file === 'workloads/broken.yaml')).toBe(true);
+    const ff = await getObject(clients.get('member1')!, 'v1', 'ConfigMap', 'shop', 'feature-flags');
+    expect(ff?.data).toEqual({ 'dark-mode': 'on' });
+    expect(await deploymentReplicas('member2', 'web')).toBe(2);
+  });
+
+  it('reports a stopped cluster NotReady while the others reconcile', async () => {
+    const stateDir = inject('testbedStateDir');
+    await testbedStopMember('member3', stateDir);
+    try {
+      gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
+      humanCommit('turn the flag off', () => writeFileSync(join(work, 'workloads', 'feature-flags.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: feature-flags, namespace: shop}\ndata: {dark-mode: "off"}\n'));
+      const report = await pass();
+      expect(report.clusters.find((c) => c.name === 'member3')).toMatchObject({ ready: false, reason: 'ClusterNotReachable' });
+      const status3 = gitCmd(bare, 'show', 'main:status/clusters/member3.yaml');
+      expect(status3).toMatch(/type: Ready\n\s+status: "False"\n\s+reason: ClusterNotReachable/);
+      expect(status3).toContain('kubernetesVersion: v1.36.3');
+      const ff = await getObject(clients.get('member1')!, 'v1', 'ConfigMap', 'shop', 'feature-flags');
+      expect(ff?.data).toEqual({ 'dark-mode': 'off' });
+      // Nothing was taken away from the dead cluster's record: its inventory is kept for when it returns.
+      expect(gitCmd(bare, 'show', 'main:status/inventory/member3.yaml')).toContain('name: api');
+    } finally {
+      await testbedStartMember('member3', stateDir);
+    }
+    const back = await pass();
+    expect(back.clusters.find((c) => c.name === 'member3')?.ready).toBe(true);
+    expect(gitCmd(bare, 'show', 'main:status/clusters/member3.yaml')).toMatch(/status: "True"/);
+  });
+
+  it('keeps a human commit pushed while the controller pushes status: both survive', async () => {
+    gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
+    humanCommit('scale web', () => {
+      const p = join(work, 'workloads', 'web.yaml');
+      writeFileSync(p, readFileSync(p, 'utf8').replace('replicas: 3', 'replicas: 6'));
+    });
+    // Land a docs commit by another human exactly when the controller starts its push.
+    concurrentPush = () => {
+      gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
+      writeFileSync(join(work, 'README.md'), '# fleet\nconcurrent edit\n');
+      gitCmd(work, 'commit', '-qam', 'docs: concurrent edit');
+      gitCmd(work, 'push', '-q', 'origin', 'main');
+    };
+    const report = await pass();
+    expect(report.outcome).toBe('committed');
+    expect(concurrentPush).toBeUndefined();
+    const log = gitCmd(bare, 'log', '--format=%s', '-3', 'main').split('\n');
+    expect(log[0]).toMatch(/^flotilla: status of/);
+    expect(log[1]).toBe('docs: concurrent edit');
+    expect(log[2]).toBe('scale web');
+    expect(gitCmd(bare, 'show', 'main:README.md')).toContain('concurrent edit');
+    expect(gitCmd(bare, 'show', 'main:status/placements/shop/deployment.apps-web.yaml')).toContain('- name: member2\n      replicas: 4');
+    gitCmd(bare, 'fsck', '--strict');
+  });
+});
