@@ -112,7 +112,7 @@ export class Reconciler {
     let decisions: PlacementDecision[];
     let render: RenderResult;
     if (rescheduled || !this.memo) {
-      decisions = scheduleFleet(fleet).decisions;
+      decisions = scheduleFleet(fleet, { explain: false }).decisions;
       render = renderFleet(fleet, decisions, { cache: this.memo?.render.cache });
       this.memo = { fingerprint: snapshot.desiredFingerprint, readiness, decisions, render };
     } else {
@@ -123,6 +123,9 @@ export class Reconciler {
     const templates = new Map(fleet.templates.map((t) => [identityKey(t.ref), t]));
     const canTakeOver = takeoverRule(fleet, decisions, templates);
     const heldEverywhere = new Set(fleet.heldResources.map(identityKey));
+    // Like Karmada, losing (or deleting) the policy does not delete what it propagated: the objects stay as
+    // they are until a policy claims the template again. Deleting the template itself is what prunes.
+    for (const d of decisions) if (d.reason === 'NoPolicyMatched') heldEverywhere.add(identityKey(d.resource));
     const brokenFiles = new Set(fleet.brokenFiles);
 
     const reports: ClusterReport[] = await Promise.all(

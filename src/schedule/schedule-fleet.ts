@@ -1,0 +1,206 @@
+/**
+ * The schedule stage: one PlacementDecision per resource template, a pure function of the fleet (desired state
+ * plus the previous placements and cluster status under status/). Flotilla's one deliberate deviation from
+ * Karmada lives here: a template that cannot be scheduled keeps its previous placement.
+ */
+import type { Fleet, PlacementCluster, PlacementRecord, ResourceTemplate } from '../model/fleet.js';
+import type { PlacementDecision } from '../model/placement.js';
+import type { Problem } from '../model/problem.js';
+import { compareProblems } from '../model/problem.js';
+import { compareRefs, compareStrings, formatRef, identityKey } from '../model/refs.js';
+import { claimPolicy, type PolicyClaim } from './claim.js';
+import { compareTemplates, createScheduleContext, type ScheduleContext } from './context.js';
+import { dependencyRefs } from './dependencies.js';
+import { describeStrategy } from './assign.js';
+import { formatResourceUnits } from './quantity.js';
+import { templateReplicas, templateRequests } from './replicas.js';
+import { scheduleTemplate } from './schedule-template.js';
+import type { DependencyLink, PlacementExplanation, ReplicaExplanation, ScheduleOptions, ScheduleResult } from './types.js';
+
+interface Entry {
+  template: ResourceTemplate;
+  claim: PolicyClaim;
+  decision: PlacementDecision;
+  explanation: PlacementExplanation;
+}
+
+/** Placement records are written sorted; only an out-of-order (hand-edited) one is copied and sorted. */
+function sortedClusters(clusters: readonly PlacementCluster[]): PlacementCluster[] {
+  const inOrder = clusters.every((c, i) => i === 0 || compareStrings((clusters[i - 1] as PlacementCluster).name, c.name) < 0);
+  if (inOrder) return clusters as PlacementCluster[];
+  return clusters.map((c) => ({ name: c.name, replicas: c.replicas })).sort((a, b) => compareStrings(a.name, b.name));
+}
+
+function previousSummary(previous: PlacementRecord | undefined): PlacementExplanation['previous'] {
+  if (!previous) return null;
+  return {
+    policy: previous.policy,
+    clusters: sortedClusters(previous.clusters),
+    ...(previous.observedAffinityName !== undefined ? { observedAffinityName: previous.observedAffinityName } : {}),
+  };
+}
+
+function templateProblem(template: ResourceTemplate, message: string): Problem {
+  return { file: template.source.file, line: template.source.line, column: template.source.column, message };
+}
+
+/** Keeps the previous placement and reports why: Flotilla never empties a placement because scheduling failed. */
+function keepPrevious(decision: PlacementDecision, previous: PlacementRecord | undefined, message: string): void {
+  decision.scheduled = false;
+  decision.reason = 'Unschedulable';
+  decision.message = message;
+  // A fresh copy: the decision is output and must carry exactly {name, replicas}.
+  decision.clusters = sortedClusters(previous?.clusters ?? []).map((c) => ({ name: c.name, replicas: c.replicas }));
+}
+
+function scheduleOne(ctx: ScheduleContext, template: ResourceTemplate, problems: Problem[], explain: boolean): Entry {
+  const previous = ctx.placements.get(identityKey(template.ref));
+  const claim = claimPolicy(template, ctx.policies, previous, ctx.invalidPolicies);
+  const decision: PlacementDecision = {
+    resource: { ...template.ref },
+    policy: null,
+    scheduled: false,
+    reason: 'NoPolicyMatched',
+    message: claim.explanation.summary,
+    clusters: [],
+  };
+  const explanation: PlacementExplanation = {
+    resource: { ...template.ref },
+    file: template.source.file,
+    policy: claim.explanation,
+    replicas: null,
+    strategy: null,
+    previous: previousSummary(previous),
+    terms: [],
+    skippedTerms: [],
+    requiredBy: [],
+    dependencies: [],
+    suspendedClusters: [],
+    result: { scheduled: false, reason: 'NoPolicyMatched', message: '', clusters: [] },
+  };
+  const entry: Entry = { template, claim, decision, explanation };
+
+  if (claim.claim === 'HeldForInvalidPolicy') {
+    decision.policy = previous?.policy ?? null;
+    keepPrevious(decision, previous, claim.explanation.summary);
+    if (previous?.observedAffinityName !== undefined) decision.observedAffinityName = previous.observedAffinityName;
+    return entry;
+  }
+  const policy = claim.policy;
+  if (policy === null) return entry;
+
+  decision.policy = claim.explanation.winner;
+  explanation.strategy = describeStrategy(policy.spec.placement);
+  const replicas = templateReplicas(template);
+  const requests = templateRequests(template);
+  explanation.replicas = replicaExplanation(replicas.count, replicas.source, requests.amounts);
+  const invalid = [...(replicas.error !== undefined ? [replicas.error] : []), ...requests.problems];
+  if (invalid.length > 0) {
+    for (const message of invalid) problems.push(templateProblem(template, message));
+    keepPrevious(decision, previous, `the template cannot be scheduled: ${invalid.join('; ')}`);
+    return entry;
+  }
+
+  const outcome = scheduleTemplate(ctx, { template, policy, previous, replicas: replicas.count, requests });
+  // Term attempts hold the per-cluster detail; without explanations they are dropped right away to save memory.
+  if (explain) explanation.terms = outcome.terms;
+  explanation.skippedTerms = outcome.skippedTerms;
+  if (outcome.observedAffinityName !== undefined) decision.observedAffinityName = outcome.observedAffinityName;
+  if (outcome.ok) {
+    decision.scheduled = true;
+    decision.reason = 'Success';
+    decision.message = '';
+    decision.clusters = outcome.clusters;
+  } else {
+    keepPrevious(decision, previous, outcome.failure);
+  }
+  return entry;
+}
+
+function replicaExplanation(count: number, source: string, amounts: ReadonlyMap<string, number>): ReplicaExplanation {
+  const requests: Record<string, string> = {};
+  for (const [name, units] of amounts) requests[name] = formatResourceUnits(name, units);
+  return { count, source, requests };
+}
+
+/**
+ * Dependencies follow their workloads. Karmada's distributor only appends `requiredBy` to a dependency's
+ * binding; the binding controller then applies the object to the union of the binding's own clusters and the
+ * clusters of every requiring workload. A dependency no policy claims is placed by `requiredBy` alone.
+ */
+function propagateDependencies(entries: readonly Entry[]): void {
+  const byKey = new Map<string, Entry>();
+  for (const e of entries) if (!byKey.has(identityKey(e.template.ref))) byKey.set(identityKey(e.template.ref), e);
+  const links = new Map<Entry, DependencyLink[]>();
+  for (const e of entries) {
+    if (e.claim.policy?.spec.propagateDeps !== true || e.decision.clusters.length === 0) continue;
+    for (const ref of dependencyRefs(e.template)) {
+      const dep = byKey.get(identityKey(ref));
+      if (!dep || dep === e || dep.claim.claim === 'Ignored') continue;
+      e.explanation.dependencies.push(dep.template.ref);
+      const list = links.get(dep) ?? [];
+      list.push({ resource: { ...e.template.ref }, policy: e.decision.policy, clusters: e.decision.clusters.map((c) => c.name) });
+      links.set(dep, list);
+    }
+  }
+  for (const [dep, requiredBy] of links) {
+    requiredBy.sort((a, b) => compareRefs(a.resource, b.resource));
+    const clusters = new Map(dep.decision.clusters.map((c) => [c.name, c.replicas] as const));
+    for (const link of requiredBy) for (const name of link.clusters) if (!clusters.has(name)) clusters.set(name, 0);
+    dep.decision.clusters = [...clusters].map(([name, replicas]) => ({ name, replicas })).sort((a, b) => compareStrings(a.name, b.name));
+    dep.decision.requiredBy = requiredBy.map((l) => l.resource);
+    dep.explanation.requiredBy = requiredBy;
+    if (dep.decision.reason === 'NoPolicyMatched') {
+      dep.decision.scheduled = true;
+      dep.decision.reason = 'Success';
+      dep.decision.message = `follows ${requiredBy.map((l) => formatRef(l.resource)).join(', ')} (propagateDeps)`;
+    }
+  }
+}
+
+/** Placement is computed as usual; suspension only marks where nothing new may be dispatched. */
+function applySuspension(entry: Entry): void {
+  const suspension = entry.claim.policy?.spec.suspension;
+  if (!suspension) return;
+  const placed = entry.decision.clusters.map((c) => c.name);
+  const only = new Set(suspension.dispatchingOnClusters?.clusterNames ?? []);
+  const suspended = suspension.dispatching === true ? placed : placed.filter((n) => only.has(n));
+  if (suspended.length > 0) entry.decision.suspendedClusters = suspended;
+  entry.explanation.suspendedClusters = suspended;
+}
+
+function statusProblems(ctx: ScheduleContext): Problem[] {
+  return ctx.statusProblems.map((p) => ({ file: `status/clusters/${p.cluster}.yaml`, line: 1, column: 1, message: p.message }));
+}
+
+function dedupeProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.sort(compareProblems).filter((p) => {
+    const key = `${p.file}\u0000${p.line}\u0000${p.column}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function scheduleFleet(fleet: Fleet, options: ScheduleOptions = {}): ScheduleResult {
+  const ctx = createScheduleContext(fleet);
+  const problems: Problem[] = statusProblems(ctx);
+  const explain = options.explain !== false;
+  const entries = [...fleet.templates].sort(compareTemplates).map((t) => scheduleOne(ctx, t, problems, explain));
+  propagateDependencies(entries);
+  const explanations = new Map<string, PlacementExplanation>();
+  for (const e of entries) {
+    applySuspension(e);
+    e.explanation.result = {
+      scheduled: e.decision.scheduled,
+      reason: e.decision.reason,
+      message: e.decision.message,
+      clusters: e.decision.clusters,
+    };
+    e.explanation.dependencies.sort(compareRefs);
+    const key = identityKey(e.template.ref);
+    if (explain && !explanations.has(key)) explanations.set(key, e.explanation);
+  }
+  return { decisions: entries.map((e) => e.decision), errors: dedupeProblems(problems), explanations };
+}

@@ -1,0 +1,191 @@
+/**
+ * Output types of the schedule stage. Everything here is plain JSON data: arrays are in a stable order and
+ * objects are built with a fixed key order, so `JSON.stringify` of a result is byte-identical across runs.
+ */
+import type { ClusterAffinity, SpreadConstraint } from '../model/karmada.js';
+import type { PlacementCluster } from '../model/fleet.js';
+import type { PlacementDecision, PlacementReason } from '../model/placement.js';
+import type { Problem } from '../model/problem.js';
+import type { ObjectRef, PolicyRef } from '../model/refs.js';
+
+export interface ScheduleResult {
+  /** One per template, sorted by `compareRefs`. */
+  decisions: PlacementDecision[];
+  /** Problems found while scheduling (unparseable quantities, invalid replica counts), sorted. */
+  errors: Problem[];
+  /** Keyed by `identityKey(resource)`; empty when scheduling ran with `explain: false`. */
+  explanations: Map<string, PlacementExplanation>;
+}
+
+export interface ScheduleOptions {
+  /** Build a `PlacementExplanation` per template (default true). The controller may skip them to save memory. */
+  explain?: boolean;
+}
+
+/** How a template came to be claimed (or not) by a propagation policy. */
+export type ClaimKind =
+  /** No previous claim (or it lapsed): the best matching policy won. */
+  | 'Fresh'
+  /** The policy recorded in the previous placement still matches and keeps the template. */
+  | 'Sticky'
+  /** A policy with `preemption: Always` took the template from the previous claimant. */
+  | 'Preempted'
+  /** An invalid policy selects the template: the previous placement is kept until the policy is fixed. */
+  | 'HeldForInvalidPolicy'
+  /** No policy matches. */
+  | 'Unmatched'
+  /** The template is never propagated (reserved namespace, Karmada's own API groups, service-account tokens). */
+  | 'Ignored';
+
+export type SelectorMatch = 'Name' | 'LabelSelector' | 'All';
+
+export interface PolicyCandidate {
+  policy: PolicyRef;
+  file: string;
+  priority: number;
+  match: SelectorMatch;
+  preemption: 'Always' | 'Never';
+  won: boolean;
+  /** Why it won or lost, in words an operator understands. */
+  reason: string;
+}
+
+export interface InvalidPolicyMatch {
+  policy: PolicyRef;
+  file: string;
+  /** How the invalid policy's readable selectors (or the previous claim) point at the template. */
+  match: SelectorMatch | 'PreviousClaim';
+}
+
+export interface PolicyExplanation {
+  claim: ClaimKind;
+  summary: string;
+  winner: PolicyRef | null;
+  previous: PolicyRef | null;
+  /** Every valid policy that matches the template, winner first, then in precedence order. */
+  candidates: PolicyCandidate[];
+  invalidPolicies: InvalidPolicyMatch[];
+}
+
+export type FilterRule = 'ClusterAffinity' | 'TaintToleration' | 'APIEnablement' | 'SpreadConstraint';
+
+export interface FilterReason {
+  rule: FilterRule;
+  detail: string;
+}
+
+/** A cluster that is not a candidate, with every filter rule that rejected it. */
+export interface FilteredCluster {
+  name: string;
+  reasons: FilterReason[];
+}
+
+/** A candidate cluster in ranking order (score desc, available replicas desc, name asc). */
+export interface RankedCluster {
+  name: string;
+  /** ClusterLocality: 100 when the cluster holds part of the previous placement, else 0. */
+  score: number;
+  /** What ranking and spread selection use: the estimate plus the replicas already placed there. */
+  availableReplicas: number;
+  /** The general estimator's answer for this template on this cluster. */
+  estimatedReplicas: number;
+  /** Which input bounded the estimate (`pods`, `cpu`, `no status`, …). */
+  limitedBy: string;
+  previousReplicas: number;
+  /** Filters this cluster passed only because it already holds the template (Karmada keeps placements). */
+  keptByPreviousPlacement: readonly FilterRule[];
+}
+
+export interface RegionChoice {
+  name: string;
+  score: number;
+  clusters: string[];
+  chosen: boolean;
+}
+
+export interface SelectionExplanation {
+  method: 'AllCandidates' | 'ClusterSpread' | 'RegionSpread';
+  /** Why this method was used and how it chose. */
+  reason: string;
+  availabilityConsidered: boolean;
+  constraints: SpreadConstraint[];
+  regions?: RegionChoice[];
+  /** Clusters swapped in for higher-ranked ones that lacked capacity (cluster spread with availability). */
+  swaps?: { out: string; in: string }[];
+  /** In selection order. */
+  selected: string[];
+}
+
+export type DivisionStrategy = 'Duplicated' | 'StaticWeight' | 'DynamicWeight' | 'Aggregated' | 'NoReplicas';
+
+export interface DivisionExplanation {
+  strategy: DivisionStrategy;
+  replicas: number;
+  /** Steady-mode step for DynamicWeight / Aggregated. */
+  mode?: 'Unchanged' | 'ScaleUp' | 'ScaleDown';
+  /** Replicas of the previous placement on clusters that are still selected. */
+  kept?: PlacementCluster[];
+  /** Replicas of the previous placement on clusters no longer selected: forgotten and placed again. */
+  forgotten?: PlacementCluster[];
+  /** Replicas divided in this pass (the increment on scale-up, the new total on scale-down). */
+  divided?: number;
+  /** Where the weights come from. */
+  weightSource?: string;
+  /** The weights handed to the Webster split, in the order they were considered. */
+  weights?: { name: string; weight: number }[];
+  /** Total availability when it was checked against the need. */
+  availableTotal?: number;
+  result: PlacementCluster[];
+}
+
+export interface TermAttempt {
+  /** The `clusterAffinities` term name; absent for `clusterAffinity` or no affinity. */
+  affinityName?: string;
+  affinity?: ClusterAffinity;
+  outcome: 'Scheduled' | 'Failed';
+  /** Which rule failed, when it did. */
+  failure?: string;
+  /** Clusters that are not candidates, by name. */
+  filtered: readonly FilteredCluster[];
+  /** Candidates in rank order; which of them were selected is in `selection.selected`. */
+  ranking: readonly RankedCluster[];
+  selection?: SelectionExplanation;
+  division?: DivisionExplanation;
+}
+
+export interface ReplicaExplanation {
+  count: number;
+  source: string;
+  /** Per-pod requests the estimator used (cpu in millicores as "500m", others in base units). */
+  requests: Record<string, string>;
+}
+
+export interface DependencyLink {
+  resource: ObjectRef;
+  policy: PolicyRef | null;
+  clusters: string[];
+}
+
+export interface PlacementExplanation {
+  resource: ObjectRef;
+  file: string;
+  policy: PolicyExplanation;
+  replicas: ReplicaExplanation | null;
+  strategy: string | null;
+  previous: { policy: PolicyRef | null; clusters: PlacementCluster[]; observedAffinityName?: string } | null;
+  /** Terms tried in order (one entry without a name for `clusterAffinity`). */
+  terms: TermAttempt[];
+  /** Earlier `clusterAffinities` terms not retried: the scheduler never moves back by itself. */
+  skippedTerms: string[];
+  /** Workloads whose `propagateDeps` pull this template onto their clusters. */
+  requiredBy: DependencyLink[];
+  /** Dependencies this workload pulls along (propagateDeps), present in the fleet. */
+  dependencies: ObjectRef[];
+  suspendedClusters: string[];
+  result: {
+    scheduled: boolean;
+    reason: PlacementReason;
+    message: string;
+    clusters: PlacementCluster[];
+  };
+}
