@@ -14,6 +14,7 @@ import { testbedStartMember, testbedStopMember } from '../../src/testbed/index.j
 import { startGitHttpServer, type GitHttpServer } from '../support/git-http-server.js';
 import { createBareRepo, gitCmd } from '../support/git.js';
 import { getObject, memberClient } from './helpers.js';
+import { pollUntil } from '../../src/util/poll.js';
 
 type Client = Awaited<ReturnType<typeof memberClient>>;
 let root: string;
@@ -102,10 +103,25 @@ describe('reconcile loop', () => {
     gitCmd(bare, 'fsck', '--strict');
   });
 
-  it('produces no commit when nothing changed', async () => {
+  it('settles once workloads are healthy, then produces no commit while nothing changes', async () => {
+    // Pods start after the first apply: health moves from Progressing to Healthy, and that is recorded.
+    const settled = await pollUntil(
+      'a pass with nothing to record',
+      async () => {
+        const r = await pass();
+        return r.outcome === 'unchanged' ? r : undefined;
+      },
+      60_000,
+      200,
+    );
+    expect(settled.rescheduled).toBe(false);
+    expect(gitCmd(bare, 'show', 'main:status/placements/shop/deployment.apps-web.yaml')).toMatch(/aggregated:\n(\s+\w+: .*\n)*\s+health: Healthy/);
     const before = gitCmd(bare, 'rev-parse', 'main');
-    const report = await pass();
-    expect(report.rescheduled).toBe(false);
+    for (let i = 0; i < 3; i++) {
+      const r = await pass();
+      expect(r.outcome).toBe('unchanged');
+      expect(r.rescheduled).toBe(false);
+    }
     expect(gitCmd(bare, 'rev-parse', 'main')).toBe(before);
   });
 
