@@ -1,0 +1,12 @@
+/**
+ * Load + validate stage: the fleet repository's files → the Fleet model (fleet-repo.md), with every problem
+ * as a `file:line:column` Problem and Karmada's policy defaults applied.
+ */
+export { loadFleet, type LoadOptions } from './load-fleet.js';
+export { validationReport, type ValidationReport } from './validation-report.js';
+export { parseYamlDocuments, MAX_ALIAS_COUNT, type ParsedYamlFile, type ParseOptions, type YamlDocument } from './yaml-documents.js';
+export { locateField } from './locate-field.js';
+export { fleetPathRole, isFleetFile, unsafePathProblem, type FleetPathRole } from './paths.js';
+export { formatFieldPath, type FieldPath } from './field-path.js';
+export { applyPropagationDefaults, applyOverrideDefaults } from './defaults.js';
+export { isBuiltInGroup, scopeOf, type ScopeAnswer } from './scope.js';

@@ -1,0 +1,71 @@
+/**
+ * Status files Flotilla writes (fleet-repo.md, Status): read leniently (unknown fields ignored, quantities
+ * as strings or numbers) but with the fields the scheduler relies on checked.
+ */
+import { anyValue, bool, enumOf, int, listOf, mapOf, objectOf, refined, required, str, type Schema } from './schema.js';
+
+const HEALTH = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
+
+const condition = objectOf(
+  {
+    type: required(str()),
+    status: required(enumOf('True', 'False', 'Unknown')),
+    reason: str(),
+    message: str(),
+    lastTransitionTime: str(),
+    observedGeneration: int(),
+  },
+  'ignore',
+);
+
+const quantities = (): Schema => mapOf({ type: 'string', numbersAsStrings: true });
+
+export const clusterStatusBody = (): Schema =>
+  objectOf(
+    {
+      conditions: listOf(condition),
+      kubernetesVersion: str(),
+      nodeSummary: objectOf({ totalNum: int(0), readyNum: int(0) }, 'ignore'),
+      resourceSummary: objectOf({ allocatable: quantities(), allocated: quantities(), allocating: quantities() }, 'ignore'),
+      apiEnablements: listOf(
+        objectOf(
+          {
+            groupVersion: required(str()),
+            resources: listOf(objectOf({ name: required(str()), kind: required(str()) }, 'ignore')),
+          },
+          'ignore',
+        ),
+      ),
+    },
+    'ignore',
+  );
+
+const objectRef = objectOf({ apiVersion: required(str()), kind: required(str()), namespace: str(), name: required(str()) }, 'ignore');
+
+export const placementSpec = (): Schema =>
+  objectOf(
+    {
+      resource: required(objectRef),
+      policy: objectOf({ kind: required(enumOf('PropagationPolicy', 'ClusterPropagationPolicy')), namespace: str(), name: required(str()) }, 'ignore'),
+      clusters: required(listOf(objectOf({ name: required(str()), replicas: required(int(0)) }, 'ignore'))),
+    },
+    'ignore',
+  );
+
+export const placementStatus = (): Schema =>
+  objectOf(
+    {
+      conditions: listOf(condition),
+      observedAffinityName: str(),
+      clusters: listOf(
+        objectOf({ name: required(str()), applied: required(bool()), health: required(enumOf(...HEALTH)), message: str(), drift: bool() }, 'ignore'),
+      ),
+      aggregated: refined(mapOf(anyValue()), (value, path, report) => {
+        const health = (value as { health?: unknown }).health;
+        if (health !== undefined && (typeof health !== 'string' || !HEALTH.includes(health))) {
+          report.error([...path, 'health'], `expected ${HEALTH.slice(0, -1).join(', ')} or Unknown, got ${JSON.stringify(health)}`);
+        }
+      }),
+    },
+    'ignore',
+  );
