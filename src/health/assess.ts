@@ -1,0 +1,23 @@
+import type { KubeObject } from '../model/kube.js';
+import { HealthInputError, isObject } from './fields.js';
+import { healthCheckFor } from './registry.js';
+import { progressing, unknown, type HealthAssessment } from './types.js';
+
+/**
+ * The health of one live object. `null`/`undefined` stands for an object that should exist but does not: Missing.
+ * Never throws: an object whose fields cannot be read is `Unknown`, with the reason as the message.
+ */
+export function assessHealth(obj: KubeObject | null | undefined): HealthAssessment {
+  if (obj === null || obj === undefined) return { health: 'Missing', message: 'Resource does not exist' };
+  if (!isObject(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || !isObject(obj.metadata)) {
+    return unknown('Not a Kubernetes object: apiVersion, kind and metadata are required');
+  }
+  try {
+    // Whatever the kind, an object being deleted is on its way out; its other fields no longer mean much.
+    if (obj.metadata.deletionTimestamp) return progressing('Pending deletion');
+    return healthCheckFor(obj.apiVersion, obj.kind)(obj);
+  } catch (err) {
+    if (err instanceof HealthInputError) return unknown(`${obj.kind} ${String(obj.metadata.name ?? '')}: ${err.message}`);
+    throw err;
+  }
+}

@@ -1,0 +1,28 @@
+import type { HealthStatus } from '../model/fleet.js';
+import type { KubeObject } from '../model/kube.js';
+import type { ObjectRef } from '../model/refs.js';
+import { assessHealth } from './assess.js';
+import { isObject } from './fields.js';
+
+export interface AssessedObject {
+  resource: ObjectRef;
+  health: HealthStatus;
+  message: string;
+}
+
+/** Exactly the JSON of `flotilla health -f` (cli.md): one entry per input object, in input order. */
+export function assessObjects(objs: readonly KubeObject[]): { objects: AssessedObject[] } {
+  return { objects: objs.map((o) => ({ resource: refOf(o), ...assessHealth(o) })) };
+}
+
+function refOf(o: KubeObject): ObjectRef {
+  // Input comes from user files: tolerate a broken object here, assessHealth reports it as Unknown.
+  const x: Partial<KubeObject> = isObject(o) ? o : {};
+  const meta = isObject(x.metadata) ? x.metadata : undefined;
+  return {
+    apiVersion: typeof x.apiVersion === 'string' ? x.apiVersion : '',
+    kind: typeof x.kind === 'string' ? x.kind : '',
+    namespace: typeof meta?.namespace === 'string' ? meta.namespace : '',
+    name: typeof meta?.name === 'string' ? meta.name : '',
+  };
+}
