@@ -5,7 +5,8 @@
  * - a no-change poll tick (fetch over smart HTTP + read the fleet at the tip + compare fingerprints),
  *   against `git fetch` of the same repository by the git CLI.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,6 +21,8 @@ import { createBareRepo, gitCmd } from '../test/support/git.js';
 import { syntheticFleetFiles } from './fixtures/fleet-files.js';
 
 const files = syntheticFleetFiles(100, 500);
+// Async on purpose: the Git server runs in this process, so a synchronous git call would deadlock it.
+const git = promisify(execFile);
 const dec = new TextDecoder();
 
 describe('load + schedule + render: 100 clusters × 500 templates', () => {
@@ -52,11 +55,11 @@ const server = await startGitHttpServer(root);
 const repo = await FleetRepository.open({ source: `${server.url}/fleet.git`, branch: 'main', cacheDir: join(root, 'cache') });
 const first = await repo.readFleet(await repo.sync());
 const cliClone = join(root, 'cli-clone');
-execFileSync('git', ['clone', '-q', '--bare', `${server.url}/fleet.git`, cliClone]);
+await git('git', ['clone', '-q', '--bare', `${server.url}/fleet.git`, cliClone]);
 
 describe('no-change poll tick: 100 clusters × 500 templates over smart HTTP', () => {
-  bench('baseline: git fetch (git CLI)', () => {
-    execFileSync('git', ['-C', cliClone, 'fetch', '-q', 'origin', 'main']);
+  bench('baseline: git fetch (git CLI)', async () => {
+    await git('git', ['-C', cliClone, 'fetch', '-q', 'origin', 'main']);
   });
   bench('FleetRepository: fetch + read fleet + compare fingerprint', async () => {
     const tip = await repo.sync();

@@ -96,7 +96,7 @@ export function registerFleetCommands(program: Command): void {
           mkdirSync(dirname(file), { recursive: true });
           const text = toManifestYaml(o.object);
           // Rewrite only what changed, so file timestamps tell what a commit changed.
-          let same = false;
+          let same: boolean;
           try {
             same = readFileSync(file, 'utf8') === text;
           } catch {

@@ -6,7 +6,6 @@
  */
 import pLimit from 'p-limit';
 import { applyClusterPlan, type ChangeSet } from '../apply/apply-cluster.js';
-import type { Inventory } from '../apply/inventory.js';
 import { planClusterApply } from '../apply/plan.js';
 import type { FleetRepository, CommitOutcome } from '../git/repo.js';
 import type { ClusterClient } from '../kube/client.js';

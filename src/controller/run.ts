@@ -26,7 +26,7 @@ export function jittered(intervalMs: number, random = Math.random): number {
 export async function runController(opts: RunOptions): Promise<PassReport | undefined> {
   const { reconciler, log } = opts;
   let wake: (() => void) | undefined;
-  let pending = false;
+  let pending: boolean;
   let watcher: FSWatcher | undefined;
   if (opts.watch && !opts.once) {
     if (opts.repo.isRemote) throw new Error('--watch works with a local repository; remote repositories are polled (or told by webhook)');

@@ -60,6 +60,8 @@ export class FleetRepository {
   private readonly blobCache = new Map<string, Uint8Array>();
   private readonly treeCache = new Map<string, FleetFile[]>();
   private writeChain: Promise<unknown> = Promise.resolve();
+  /** The last snapshot read: a quiet tick (same tip) costs a fetch and nothing more. */
+  private lastSnapshot?: FleetSnapshot;
 
   private constructor(
     readonly gitdir: string,
@@ -143,6 +145,7 @@ export class FleetRepository {
 
   /** Every fleet file at a commit; unchanged subtrees and blobs come from memory, so a quiet tick is cheap. */
   async readFleet(commit: string): Promise<FleetSnapshot> {
+    if (this.lastSnapshot?.commit === commit) return this.lastSnapshot;
     const root = await this.rootTree(commit);
     const files: FleetFile[] = [];
     const fingerprintParts: string[] = [];
@@ -155,7 +158,8 @@ export class FleetRepository {
       }
     }
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { commit, files, desiredFingerprint: sha256Hex(fingerprintParts.sort().join('\n')) };
+    this.lastSnapshot = { commit, files, desiredFingerprint: sha256Hex(fingerprintParts.sort().join('\n')) };
+    return this.lastSnapshot;
   }
 
   async desiredFingerprint(commit: string): Promise<string> {
