@@ -10,7 +10,8 @@ import { planClusterApply } from '../apply/plan.js';
 import type { FleetRepository, CommitOutcome } from '../git/repo.js';
 import type { ClusterClient } from '../kube/client.js';
 import { loadFleet } from '../load/index.js';
-import { ANNOTATION_CONFLICT_RESOLUTION, KARMADA_ANNOTATION_CONFLICT_RESOLUTION } from '../model/constants.js';
+import { ANNOTATION_CONFLICT_RESOLUTION, ANNOTATION_DRIFT, KARMADA_ANNOTATION_CONFLICT_RESOLUTION } from '../model/constants.js';
+import { detectDrift } from '../drift/index.js';
 import type { ClusterDef, ClusterStatus, Fleet, HealthStatus, PlacementClusterStatus } from '../model/fleet.js';
 import type { Condition, KubeObject } from '../model/kube.js';
 import type { PlacementDecision } from '../model/placement.js';
@@ -38,6 +39,8 @@ export interface ReconcilerOptions {
   resyncIntervalMs?: number;
   /** Clusters handled at once. */
   clusterConcurrency?: number;
+  /** Compare every unchanged object with a server-side apply dry-run each pass, and correct drift. */
+  detectDrift?: boolean;
   now?: () => Date;
   log?: Logger;
 }
@@ -84,6 +87,7 @@ export class Reconciler {
       clusterFailureThresholdMs: 30_000,
       resyncIntervalMs: 10 * 60_000,
       clusterConcurrency: 4,
+      detectDrift: true,
       now: () => new Date(),
       log: () => {},
       ...opts,
@@ -124,7 +128,10 @@ export class Reconciler {
     const heldEverywhere = new Set(fleet.heldResources.map(identityKey));
     // Like Karmada, losing (or deleting) the policy does not delete what it propagated: the objects stay as
     // they are until a policy claims the template again. Deleting the template itself is what prunes.
-    for (const d of decisions) if (d.reason === 'NoPolicyMatched') heldEverywhere.add(identityKey(d.resource));
+    for (const d of decisions) {
+      const key = identityKey(d.resource);
+      if (d.reason === 'NoPolicyMatched' && (fleet.placements.get(key)?.clusters.length ?? 0) > 0) heldEverywhere.add(key);
+    }
     const brokenFiles = new Set(fleet.brokenFiles);
 
     const reports: ClusterReport[] = await Promise.all(
@@ -159,7 +166,7 @@ export class Reconciler {
       ),
     );
 
-    const observations = await this.observeObjects(decisions, observed, reports, templates);
+    const observations = await this.observeObjects(decisions, observed, reports, templates, render, notices);
     const wanted = new Map<string, string>();
     for (const o of observed) {
       const f = clusterStatusFile(o.def.name, o.status);
@@ -224,7 +231,10 @@ export class Reconciler {
     observed: { def: ClusterDef; client?: ClusterClient; probe: ClusterProbe }[],
     reports: ClusterReport[],
     templates: Map<string, { object: KubeObject }>,
+    render: RenderResult,
+    notices: string[],
   ): Promise<Map<string, PlacementObservation>> {
+    const desiredByCluster = new Map(render.clusters.map((c) => [c.cluster, new Map(c.objects.map((o) => [identityKey(o.ref), o.object]))]));
     const out = new Map<string, PlacementObservation>();
     const byCluster = new Map(observed.map((o) => [o.def.name, o]));
     const changes = new Map(reports.map((r) => [r.name, new Map((r.changeSet?.entries ?? []).map((e) => [identityKey(e.ref), e]))]));
@@ -244,6 +254,7 @@ export class Reconciler {
             let health: HealthStatus = 'Unknown';
             let message: string | undefined;
             let live: KubeObject | undefined;
+            let drift = false;
             if (!o?.client || !o.probe.ready) message = `cluster ${pc.name} is not reachable`;
             else if (change?.action === 'conflict' || change?.action === 'failed') {
               health = change.action === 'conflict' ? 'Missing' : 'Unknown';
@@ -255,11 +266,22 @@ export class Reconciler {
                 health = h.health;
                 message = h.message || undefined;
                 if (!live) this.markForApply(pc.name, key);
+                const desired = desiredByCluster.get(pc.name)?.get(key);
+                // Only objects left alone this pass can have drifted; what was just applied is in sync.
+                if (live && desired && change?.action === 'unchanged' && this.opts.detectDrift) {
+                  const found = await this.checkDrift(o.client, live, desired, templates.get(key)?.object);
+                  if (found) {
+                    drift = found.reportOnly;
+                    message = found.message;
+                    notices.push(`${pc.name}: ${formatRef(d.resource)}: ${found.message}`);
+                    if (!found.reportOnly) live = (await o.client.get(d.resource)) ?? live;
+                  }
+                }
               } catch (err) {
                 message = (err as Error).message;
               }
             }
-            clusters.push({ name: pc.name, applied, health, ...(message ? { message } : {}) });
+            clusters.push({ name: pc.name, applied, health, ...(message ? { message } : {}), ...(drift ? { drift: true } : {}) });
             members.push({ cluster: pc.name, applied, health, object: live ?? null, status: (live?.status as Record<string, unknown> | undefined) ?? null });
           }
           const template = templates.get(key)?.object;
@@ -269,6 +291,22 @@ export class Reconciler {
       ),
     );
     return out;
+  }
+
+  /**
+   * Someone changed the object in the cluster: a server-side apply dry-run of what Flotilla wants differs from
+   * what is there (Flux's method; fields others own are not drift). Corrected at once, unless the template
+   * says to report only.
+   */
+  private async checkDrift(client: ClusterClient, live: KubeObject, desired: KubeObject, template: KubeObject | undefined): Promise<{ reportOnly: boolean; message: string } | undefined> {
+    const dryRun = await client.apply(desired, { dryRun: true });
+    const report = detectDrift(live, dryRun);
+    if (!report.drifted) return undefined;
+    const paths = report.changes.map((c) => c.path).slice(0, 5).join(', ') + (report.changes.length > 5 ? ', …' : '');
+    const reportOnly = (template?.metadata.annotations?.[ANNOTATION_DRIFT] ?? '').toLowerCase() === 'report';
+    if (reportOnly) return { reportOnly, message: `drifted from the fleet repository at ${paths} (not corrected: ${ANNOTATION_DRIFT}: report)` };
+    await client.apply(desired);
+    return { reportOnly, message: `drift at ${paths} corrected` };
   }
 
   private markForApply(cluster: string, key: string): void {

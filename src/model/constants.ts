@@ -13,6 +13,8 @@ export const ANNOTATION_POLICY = 'flotilla.dev/policy';
 export const ANNOTATION_APPLIED_OVERRIDES = 'flotilla.dev/applied-overrides';
 /** Template annotation that lets Flotilla take over an existing object it does not own (like Karmada's). */
 export const ANNOTATION_CONFLICT_RESOLUTION = 'flotilla.dev/conflict-resolution';
+/** Template annotation: `report` makes Flotilla only report drift of this object instead of correcting it. */
+export const ANNOTATION_DRIFT = 'flotilla.dev/drift';
 /** Karmada's own template annotation with the same meaning; honoured for compatibility. */
 export const KARMADA_ANNOTATION_CONFLICT_RESOLUTION = 'work.karmada.io/conflict-resolution';
 /** Karmada's retain-replicas label: the member's spec.replicas is kept (member HPA). */

@@ -1,0 +1,197 @@
+/**
+ * Observe stage end to end: per-cluster health of real workloads, drift correction, conflicts with objects
+ * Flotilla does not own. A separate fleet (namespace `obs`) so it does not interfere with other files.
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { kubeconfigConnector, type ClusterConnector } from '../../src/controller/clusters.js';
+import { Reconciler, type PassReport } from '../../src/controller/reconcile.js';
+import { FleetRepository } from '../../src/git/repo.js';
+import { TEMPLATE_DIR } from '../../src/cli/init.js';
+import { FAULT_LABEL } from '../../src/testbed/index.js';
+import { pollUntil } from '../../src/util/poll.js';
+import { startGitHttpServer, type GitHttpServer } from '../support/git-http-server.js';
+import { createBareRepo, gitCmd } from '../support/git.js';
+import { getObject, memberClient, serverSideApply } from './helpers.js';
+
+type Client = Awaited<ReturnType<typeof memberClient>>;
+let root: string;
+let server: GitHttpServer;
+let bare: string;
+let work: string;
+let reconciler: Reconciler;
+let connector: ClusterConnector;
+const clients = new Map<string, Client>();
+
+const deployment = (annotations = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: echo
+  namespace: obs${annotations}
+spec:
+  replicas: 2
+  # Argo CD's rule: a rollout is Progressing until its deadline passes, then Degraded. Keep the wait short.
+  progressDeadlineSeconds: 10
+  selector: {matchLabels: {app: echo}}
+  template:
+    metadata: {labels: {app: echo}}
+    spec: {containers: [{name: echo, image: registry.example.com/echo:1.0}]}
+`;
+const POLICY = `apiVersion: policy.karmada.io/v1alpha1
+kind: PropagationPolicy
+metadata: {name: obs, namespace: obs}
+spec:
+  resourceSelectors:
+    - {apiVersion: apps/v1, kind: Deployment, name: echo}
+    - {apiVersion: v1, kind: ConfigMap, name: legacy}
+  placement:
+    clusterAffinity: {clusterNames: [member1, member2]}
+    replicaScheduling: {replicaSchedulingType: Duplicated}
+`;
+const CRASH_ON_MEMBER2 = `apiVersion: policy.karmada.io/v1alpha1
+kind: OverridePolicy
+metadata: {name: crash-member2, namespace: obs}
+spec:
+  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: echo}]
+  overrideRules:
+    - targetCluster: {clusterNames: [member2]}
+      overriders:
+        plaintext:
+          - {path: "/spec/template/metadata/labels/${FAULT_LABEL.replace('/', '~1')}", operator: add, value: crashloop}
+`;
+
+function commit(message: string, files: Record<string, string | null>): void {
+  if (gitCmd(work, 'branch', '-r')) gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
+  for (const [path, text] of Object.entries(files)) {
+    const p = join(work, path);
+    if (text === null) rmSync(p, { force: true });
+    else {
+      mkdirSync(join(p, '..'), { recursive: true });
+      writeFileSync(p, text);
+    }
+  }
+  gitCmd(work, 'add', '-A');
+  gitCmd(work, 'commit', '-qm', message);
+  gitCmd(work, 'push', '-q', 'origin', 'main');
+}
+
+/** Passes until one has nothing left to record: the fleet has converged. */
+async function settle(): Promise<PassReport> {
+  return pollUntil(
+    'the fleet to settle',
+    async () => {
+      const r = await reconciler.reconcileOnce();
+      return r.outcome === 'unchanged' ? r : undefined;
+    },
+    90_000,
+    250,
+  );
+}
+
+const placement = () => gitCmd(bare, 'show', 'main:status/placements/obs/deployment.apps-echo.yaml');
+const clusterHealth = (text: string, cluster: string) => new RegExp(`- name: ${cluster}\\n\\s+applied: true\\n\\s+health: (\\w+)`).exec(text)?.[1];
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'flotilla-obs-'));
+  server = await startGitHttpServer(root);
+  bare = createBareRepo(root, 'fleet');
+  work = join(root, 'work');
+  gitCmd(root, 'clone', '-q', bare, work);
+  cpSync(join(TEMPLATE_DIR, 'clusters'), join(work, 'clusters'), { recursive: true });
+  commit('observability fleet', {
+    'workloads/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: obs}\n',
+    'workloads/echo.yaml': deployment(),
+    'policies/obs.yaml': POLICY,
+    'policies/crash.yaml': CRASH_ON_MEMBER2,
+  });
+  const repo = await FleetRepository.open({ source: `${server.url}/fleet.git`, branch: 'main', cacheDir: join(root, 'cache') });
+  connector = kubeconfigConnector(inject('kubeconfig'));
+  reconciler = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, resyncIntervalMs: 0 });
+  for (const m of ['member1', 'member2']) clients.set(m, await memberClient(m));
+});
+
+afterAll(async () => {
+  connector?.close();
+  for (const c of clients.values()) c.transport.close();
+  await server?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('health', () => {
+  it('records a workload Degraded on the one cluster where its pods crash, and Healthy once fixed', async () => {
+    const text = await pollUntil(
+      'member2 Degraded once the progress deadline has passed',
+      async () => {
+        await reconciler.reconcileOnce();
+        const t = placement();
+        return clusterHealth(t, 'member2') === 'Degraded' ? t : undefined;
+      },
+      120_000,
+      1000,
+    );
+    expect(clusterHealth(text, 'member1')).toBe('Healthy');
+    expect(clusterHealth(text, 'member2')).toBe('Degraded');
+    expect(text).toMatch(/aggregated:\n(\s+\w+: .*\n)*\s+health: Degraded/);
+
+    commit('fix member2', { 'policies/crash.yaml': null });
+    await settle();
+    const fixed = placement();
+    expect(clusterHealth(fixed, 'member1')).toBe('Healthy');
+    expect(clusterHealth(fixed, 'member2')).toBe('Healthy');
+  });
+});
+
+describe('drift', () => {
+  const scaleByHand = async (replicas: number) => {
+    const c = clients.get('member1')!;
+    await c.transport.requestOk('/apis/apps/v1/namespaces/obs/deployments/echo', {
+      method: 'PATCH',
+      body: { spec: { replicas } },
+      contentType: 'application/merge-patch+json',
+      query: { fieldManager: 'kubectl-edit' },
+    });
+  };
+  const replicas = async () => ((await getObject(clients.get('member1')!, 'apps/v1', 'Deployment', 'obs', 'echo'))?.spec as { replicas: number }).replicas;
+
+  it('reverts a manual change in one cluster and reports it', async () => {
+    await scaleByHand(5);
+    const report = await reconciler.reconcileOnce();
+    expect(report.notices.join('\n')).toMatch(/member1: Deployment\/obs\/echo: drift at \/spec\/replicas corrected/);
+    expect(await replicas()).toBe(2);
+    await settle();
+  });
+
+  it('only reports drift when the template says so', async () => {
+    commit('echo: report drift only', { 'workloads/echo.yaml': deployment('\n  annotations: {flotilla.dev/drift: report}') });
+    await settle();
+    await scaleByHand(4);
+    await reconciler.reconcileOnce();
+    expect(await replicas()).toBe(4);
+    expect(placement()).toMatch(/- name: member1\n\s+applied: true\n\s+health: \w+\n\s+message: "?drifted from the fleet repository at \/spec\/replicas.*\n\s+drift: true/);
+  });
+});
+
+describe('conflicts', () => {
+  it('leaves an object it does not own alone, and reports it, until the policy says Overwrite', async () => {
+    const c1 = clients.get('member1')!;
+    await serverSideApply(c1, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'legacy', namespace: 'obs' }, data: { owner: 'someone-else' } }, 'hand-made');
+    commit('adopt legacy config', { 'workloads/legacy.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: legacy, namespace: obs}\ndata: {owner: flotilla}\n' });
+    const report = await reconciler.reconcileOnce();
+    const conflict = report.clusters.find((c) => c.name === 'member1')?.changeSet?.entries.find((e) => e.ref.name === 'legacy');
+    expect(conflict?.action).toBe('conflict');
+    expect(conflict?.message).toMatch(/already exists on member1 and is not managed by Flotilla/);
+    expect((await getObject(c1, 'v1', 'ConfigMap', 'obs', 'legacy'))?.data).toEqual({ owner: 'someone-else' });
+    // member2 had no such object: it simply gets it.
+    expect((await getObject(clients.get('member2')!, 'v1', 'ConfigMap', 'obs', 'legacy'))?.data).toEqual({ owner: 'flotilla' });
+    expect(gitCmd(bare, 'show', 'main:status/placements/obs/configmap-legacy.yaml')).toMatch(/- name: member1\n\s+applied: false\n\s+health: Missing\n\s+message: .*not managed by Flotilla/);
+
+    commit('take it over', { 'policies/obs.yaml': POLICY.replace('spec:\n', 'spec:\n  conflictResolution: Overwrite\n') });
+    await reconciler.reconcileOnce();
+    const taken = await getObject(c1, 'v1', 'ConfigMap', 'obs', 'legacy');
+    expect(taken?.data).toEqual({ owner: 'flotilla' });
+    expect(taken?.metadata.labels).toMatchObject({ 'flotilla.dev/managed': 'true' });
+  });
+});
+
