@@ -125,6 +125,20 @@ describe('reconcile loop', () => {
     expect(gitCmd(bare, 'rev-parse', 'main')).toBe(before);
   });
 
+  it('makes no timestamp-only commits: an hour of quiet passes leaves the branch where it was', async () => {
+    const before = gitCmd(bare, 'rev-parse', 'main');
+    let clock = Date.now();
+    // A fresh controller (nothing memoised) whose clock runs an hour ahead in 20-minute steps.
+    const repo = await FleetRepository.open({ source: `${server.url}/fleet.git`, branch: 'main', cacheDir: join(root, 'cache-clock'), auth: { token: 'fleet-token' } });
+    const later = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, resyncIntervalMs: 0, now: () => new Date(clock) });
+    for (let minutes = 0; minutes <= 60; minutes += 20) {
+      clock = Date.now() + minutes * 60_000;
+      const r = await later.reconcileOnce();
+      expect(r.outcome).toBe('unchanged');
+    }
+    expect(gitCmd(bare, 'rev-parse', 'main')).toBe(before);
+  });
+
   it('moves replicas when a pushed policy change says so', async () => {
     gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
     humanCommit('web: shift weight to member2', () => {
