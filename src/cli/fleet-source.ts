@@ -1,7 +1,6 @@
 /** Where CLI commands read the fleet from: the working tree (default) or a commit (`--ref`). */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FleetRepository } from '../git/repo.js';
 import { loadFleet } from '../load/index.js';
 import type { Fleet, FleetFile } from '../model/fleet.js';
 import { UsageError } from '../model/errors.js';
@@ -17,6 +16,7 @@ export async function readFleetFiles(opts: FleetReadOptions): Promise<FleetFile[
   const dir = resolve(opts.repo);
   if (!existsSync(dir)) throw new UsageError(`--repo ${opts.repo}: no such directory`);
   if (!opts.ref) return readWorktreeFleet(dir);
+  const { FleetRepository } = await import('../git/repo.js');
   const repo = await FleetRepository.open({ source: dir, branch: 'main', cacheDir: cacheRoot() }).catch((err: Error) => {
     throw new UsageError(`--ref needs a Git repository: ${err.message}`);
   });

@@ -2,9 +2,7 @@
 import fs from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import git from 'isomorphic-git';
 import { UsageError } from '../model/errors.js';
-import { BOT_IDENTITY } from '../git/repo.js';
 
 export const TEMPLATE_DIR = fileURLToPath(new URL('../../fleet-repo-template', import.meta.url));
 
@@ -12,6 +10,7 @@ export async function initFleetRepo(dir: string, branch = 'main'): Promise<strin
   if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
     throw new UsageError(`${dir} exists and is not empty; choose a new directory`);
   }
+  const [{ default: git }, { BOT_IDENTITY }] = await Promise.all([import('isomorphic-git'), import('../git/repo.js')]);
   fs.mkdirSync(dir, { recursive: true });
   fs.cpSync(TEMPLATE_DIR, dir, { recursive: true });
   await git.init({ fs, dir, defaultBranch: branch });

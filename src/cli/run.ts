@@ -1,11 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { kubeconfigConnector } from '../controller/clusters.js';
-import { Reconciler, type Logger } from '../controller/reconcile.js';
-import { runController } from '../controller/run.js';
-import { FleetRepository, isRemoteSource } from '../git/repo.js';
+import type { Logger } from '../controller/reconcile.js';
+import { isRemoteSource } from '../source/paths.js';
 import { cacheRoot } from '../testbed/paths.js';
-import { testbedUp } from '../testbed/index.js';
 import { UsageError } from '../model/errors.js';
 import { initFleetRepo } from './init.js';
 import { setExitCode } from './main.js';
@@ -46,6 +43,13 @@ export async function startController(flags: RunFlags): Promise<number> {
     : process.env.FLOTILLA_GIT_PASSWORD
       ? { username: process.env.FLOTILLA_GIT_USERNAME, password: process.env.FLOTILLA_GIT_PASSWORD }
       : undefined;
+  // The controller's dependencies (Kubernetes client, Git, file watching) load only when it runs.
+  const [{ kubeconfigConnector }, { Reconciler }, { runController }, { FleetRepository }] = await Promise.all([
+    import('../controller/clusters.js'),
+    import('../controller/reconcile.js'),
+    import('../controller/run.js'),
+    import('../git/repo.js'),
+  ]);
   const repo = await FleetRepository.open({ source: isRemoteSource(flags.repo) ? flags.repo : resolve(flags.repo), branch: flags.branch, cacheDir: cacheRoot(), auth });
   const connector = kubeconfigConnector(flags.kubeconfig, { allowExec: flags.insecureKubeconfigExec, allowInsecureTLS: flags.insecureKubeconfigTls });
   const reconciler = new Reconciler({
@@ -114,6 +118,7 @@ export function registerRunCommands(program: Command): void {
       .addHelpText('after', '\nEdit files in the demo repository and commit: the controller reconciles within a second and commits status back.'),
   ).action(async (opts, cmd) => {
     const o = opts as unknown as RunFlags & { dir: string };
+    const { testbedUp } = await import('../testbed/index.js');
     const state = await testbedUp({ progress: (m) => process.stderr.write(`[testbed] ${m}\n`) });
     const dir = resolve(o.dir);
     if (!existsSync(dir)) {

@@ -1,16 +1,9 @@
 import type { Command } from '@commander-js/extra-typings';
 import { Option } from '@commander-js/extra-typings';
-import {
-  DEFAULT_BASE_PORT,
-  defaultStateDir,
-  formatSeconds,
-  readBuildInfo,
-  testbedDown,
-  testbedStartMember,
-  testbedStatus,
-  testbedStopMember,
-  testbedUp,
-} from '../testbed/index.js';
+import { DEFAULT_BASE_PORT, defaultStateDir } from '../testbed/paths.js';
+
+// The testbed pulls in the Kubernetes client: load it only when a testbed command runs.
+const testbed = () => import('../testbed/index.js');
 import { UsageError } from '../model/errors.js';
 import { setExitCode } from './main.js';
 
@@ -22,9 +15,9 @@ const progress = (msg: string): void => {
 };
 
 export function registerTestbedCommands(program: Command): void {
-  const testbed = program.command('testbed').description('local member clusters (real Kubernetes control planes, KWOK nodes) for demos and tests');
+  const group = program.command('testbed').description('local member clusters (real Kubernetes control planes, KWOK nodes) for demos and tests');
 
-  testbed
+  group
     .command('up')
     .description('build the binaries once (cached), start the member clusters and write a kubeconfig')
     .option('-n, --clusters <n>', 'number of member clusters', (v) => positiveInt(v, '--clusters'), 3)
@@ -32,6 +25,7 @@ export function registerTestbedCommands(program: Command): void {
     .addOption(stateDirOption())
     .action(async (opts) => {
       const t0 = Date.now();
+      const { testbedUp, readBuildInfo, formatSeconds } = await testbed();
       const state = await testbedUp({ clusters: opts.clusters, basePort: opts.basePort, stateDir: opts.stateDir, progress });
       const info = readBuildInfo(state.binDir);
       console.log(`Testbed up: ${state.members.length} clusters in ${formatSeconds((Date.now() - t0) / 1000)} (Kubernetes ${info?.versions.kubernetes ?? '?'}).`);
@@ -42,22 +36,22 @@ export function registerTestbedCommands(program: Command): void {
       console.log(`kubectl built with the testbed: ${state.binDir}/kubectl`);
     });
 
-  testbed
+  group
     .command('down')
     .description('stop every testbed process and remove its state')
     .addOption(stateDirOption())
     .action(async (opts) => {
-      await testbedDown(opts.stateDir);
+      await (await testbed()).testbedDown(opts.stateDir);
       console.log('Testbed down.');
     });
 
-  testbed
+  group
     .command('status')
     .description("show each member cluster's readiness")
     .addOption(stateDirOption())
     .option('-o, --output <format>', 'text or json', 'text')
     .action(async (opts, cmd) => {
-      const { state, members } = await testbedStatus(opts.stateDir);
+      const { state, members } = await (await testbed()).testbedStatus(opts.stateDir);
       if (opts.output === 'json') {
         console.log(JSON.stringify({ kubeconfig: state?.kubeconfig ?? null, members }, null, 2));
       } else if (!state) {
@@ -71,23 +65,23 @@ export function registerTestbedCommands(program: Command): void {
       if (!state || members.some((m) => !m.ready)) setExitCode(cmd, 1);
     });
 
-  testbed
+  group
     .command('stop')
     .description('stop one member cluster (its data is kept)')
     .argument('<member>')
     .addOption(stateDirOption())
     .action(async (member, opts) => {
-      await testbedStopMember(member, opts.stateDir);
+      await (await testbed()).testbedStopMember(member, opts.stateDir);
       console.log(`${member} stopped.`);
     });
 
-  testbed
+  group
     .command('start')
     .description('start a stopped member cluster again')
     .argument('<member>')
     .addOption(stateDirOption())
     .action(async (member, opts) => {
-      await testbedStartMember(member, opts.stateDir, progress);
+      await (await testbed()).testbedStartMember(member, opts.stateDir, progress);
       console.log(`${member} started.`);
     });
 }

@@ -10,7 +10,8 @@ import http from 'isomorphic-git/http/node';
 import type { FleetFile } from '../model/fleet.js';
 import { SourceError } from '../model/errors.js';
 import { sha256Hex } from '../util/canonical.js';
-import { DESIRED_ROOTS, isFleetPath } from '../source/paths.js';
+import { DESIRED_ROOTS, isFleetPath, isRemoteSource } from '../source/paths.js';
+export { isRemoteSource };
 
 export interface GitAuth {
   username?: string;
@@ -51,9 +52,6 @@ export type CommitOutcome =
   /** The branch moved and its desired state changed: the caller must re-run the pass on the new tip. */
   | { kind: 'superseded'; tip: string };
 
-export function isRemoteSource(source: string): boolean {
-  return /^https?:\/\//.test(source);
-}
 
 export class FleetRepository {
   private readonly cache: object = {};

@@ -17,3 +17,7 @@ export function isSafeRelativePath(path: string): boolean {
   if (path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\0')) return false;
   return path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
 }
+
+export function isRemoteSource(source: string): boolean {
+  return /^https?:\/\//.test(source);
+}

@@ -42,3 +42,6 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.FLOTILLA_TESTBED_STATE) return resolve(env.FLOTILLA_TESTBED_STATE);
   return join(cacheRoot(env), 'testbed', 'state', 'default');
 }
+
+/** First loopback port of the default testbed; each member uses ten from here. */
+export const DEFAULT_BASE_PORT = 31400;

@@ -18,7 +18,8 @@ import {
 } from './member.js';
 import { defaultTopology } from './nodes.js';
 import { residentBytes } from './process.js';
-import { defaultStateDir } from './paths.js';
+import { DEFAULT_BASE_PORT, defaultStateDir } from './paths.js';
+export { DEFAULT_BASE_PORT };
 import { testbedCacheKey } from './versions.js';
 
 export interface TestbedState {
@@ -38,7 +39,6 @@ export interface UpOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_BASE_PORT = 31400;
 
 export function stateFile(stateDir: string): string {
   return join(stateDir, 'testbed.json');
