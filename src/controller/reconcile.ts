@@ -19,6 +19,7 @@ import type { Problem } from '../model/problem.js';
 import { formatProblem } from '../model/problem.js';
 import { formatRef, identityKey, type ObjectRef } from '../model/refs.js';
 import { probeCluster, type ClusterProbe } from '../observe/cluster-status.js';
+import type { WatchTarget } from '../observe/watch.js';
 import { assessHealth, aggregateStatus } from '../health/index.js';
 import { clusterStatusFile, inventoryFile, parseInventory, placementFile, statusWrites, withTransitionTimes, type PlacementObservation } from '../record/status-files.js';
 import { inventoryPath } from '../record/paths.js';
@@ -79,6 +80,8 @@ export class Reconciler {
   /** Objects observed missing (or drifted) that must be re-applied next pass, per cluster. */
   private readonly forceApply = new Map<string, Set<string>>();
   private lastResync = 0;
+  /** What the last pass applied, per reachable cluster: the kinds worth watching. */
+  watchTargets: WatchTarget[] = [];
   private readonly opts: Required<Omit<ReconcilerOptions, 'log'>> & { log: Logger };
 
   constructor(opts: ReconcilerOptions) {
@@ -166,6 +169,12 @@ export class Reconciler {
       ),
     );
 
+    this.watchTargets = observed.flatMap((o) => {
+      const report = reports.find((r) => r.name === o.def.name);
+      if (!o.client || !report?.changeSet) return [];
+      const kinds = new Map(report.changeSet.inventory.entries.map((e) => [`${e.ref.apiVersion}|${e.ref.kind}`, { apiVersion: e.ref.apiVersion, kind: e.ref.kind }]));
+      return [{ client: o.client, kinds: [...kinds.values()] }];
+    });
     const observations = await this.observeObjects(decisions, observed, reports, templates, render, notices);
     const wanted = new Map<string, string>();
     for (const o of observed) {
@@ -265,8 +274,16 @@ export class Reconciler {
                 const h = assessHealth(live ?? null);
                 health = h.health;
                 message = h.message || undefined;
-                if (!live) this.markForApply(pc.name, key);
                 const desired = desiredByCluster.get(pc.name)?.get(key);
+                if (!live && desired && change?.action === 'unchanged') {
+                  // Deleted behind Flotilla's back: put it back now rather than a pass later.
+                  await o.client.apply(desired);
+                  live = await o.client.get(d.resource);
+                  const again = assessHealth(live ?? null);
+                  health = again.health;
+                  message = `was deleted from the cluster; re-applied${again.message ? `: ${again.message}` : ''}`;
+                  notices.push(`${pc.name}: ${formatRef(d.resource)} was missing and has been re-applied`);
+                } else if (!live) this.markForApply(pc.name, key);
                 // Only objects left alone this pass can have drifted; what was just applied is in sync.
                 if (live && desired && change?.action === 'unchanged' && this.opts.detectDrift) {
                   const found = await this.checkDrift(o.client, live, desired, templates.get(key)?.object);

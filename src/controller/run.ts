@@ -7,9 +7,12 @@ import { join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { FleetRepository } from '../git/repo.js';
 import type { Logger, PassReport, Reconciler } from './reconcile.js';
+import { FleetWatcher } from '../observe/watch.js';
 
 export interface RunOptions {
   reconciler: Reconciler;
+  /** Watch the objects Flotilla applied and reconcile when one changes (default true). */
+  watchClusters?: boolean;
   repo: FleetRepository;
   intervalMs: number;
   once?: boolean;
@@ -44,6 +47,18 @@ export async function runController(opts: RunOptions): Promise<PassReport | unde
     await new Promise<void>((r) => watcher!.once('ready', () => r()));
   }
   opts.signal?.addEventListener('abort', () => wake?.());
+  let debounce: NodeJS.Timeout | undefined;
+  const clusterWatcher =
+    opts.watchClusters !== false && !opts.once
+      ? new FleetWatcher(() => {
+          // A burst of events (a rollout updates status many times) becomes one pass and one commit.
+          clearTimeout(debounce);
+          debounce = setTimeout(() => {
+            pending = true;
+            wake?.();
+          }, 200);
+        })
+      : undefined;
   let last: PassReport | undefined;
   try {
     while (!opts.signal?.aborted) {
@@ -51,6 +66,7 @@ export async function runController(opts: RunOptions): Promise<PassReport | unde
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
           last = await reconciler.reconcileOnce();
+          clusterWatcher?.update(reconciler.watchTargets);
           opts.onPass?.(last);
           log('info', summarize(last));
           if (last.outcome !== 'superseded') break;
@@ -72,6 +88,8 @@ export async function runController(opts: RunOptions): Promise<PassReport | unde
       wake = undefined;
     }
   } finally {
+    clearTimeout(debounce);
+    clusterWatcher?.stop();
     await watcher?.close();
   }
   return last;

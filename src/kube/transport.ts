@@ -162,6 +162,49 @@ export class KubeTransport {
     return res.body;
   }
 
+  /**
+   * A long-lived GET whose body is a stream of JSON lines (a watch). Resolves when the server ends the
+   * stream (watches time out by design) or `signal` aborts; rejects on a transport error or a non-200 answer.
+   */
+  async stream(path: string, query: Record<string, string | undefined>, onObject: (obj: unknown) => void, signal: AbortSignal): Promise<void> {
+    const url = new URL(this.server.toString().replace(/\/$/, '') + path);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
+    const headers: Record<string, string> = { accept: 'application/json', ...(this.opts.headers ? await this.opts.headers() : {}) };
+    if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    return new Promise((resolvePromise, reject) => {
+      // Watches get their own connections: a long-lived stream must not hold a pooled request slot.
+      const req = send(url, { method: 'GET', headers, agent: false, ca: this.opts.ca, cert: this.opts.cert, key: this.opts.key, rejectUnauthorized: !this.opts.insecureSkipTLSVerify, signal }, (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          reject(new KubeApiError('E_API', `watch ${path}: HTTP ${res.statusCode}`, { status: res.statusCode, path }));
+          return;
+        }
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          let nl: number;
+          while ((nl = buffer.indexOf('\n')) >= 0) {
+            const line = buffer.slice(0, nl).trim();
+            buffer = buffer.slice(nl + 1);
+            if (line) {
+              try {
+                onObject(JSON.parse(line));
+              } catch {
+                /* a torn line: the next relist repairs it */
+              }
+            }
+          }
+        });
+        res.on('end', () => resolvePromise());
+        res.on('error', (err) => (signal.aborted ? resolvePromise() : reject(networkError(this.server, path, err))));
+      });
+      req.on('error', (err) => (signal.aborted ? resolvePromise() : reject(networkError(this.server, path, err))));
+      req.end();
+    });
+  }
+
   close(): void {
     this.agent.destroy();
   }

@@ -105,13 +105,18 @@ describe('reconcile loop', () => {
 
   it('settles once workloads are healthy, then produces no commit while nothing changes', async () => {
     // Pods start after the first apply: health moves from Progressing to Healthy, and that is recorded.
+    // One quiet pass can be a lull while pods are still being scheduled (the resource summary counts them):
+    // settled means two quiet passes in a row with the storefront Healthy.
+    let quiet = 0;
     const settled = await pollUntil(
-      'a pass with nothing to record',
+      'two passes in a row with nothing to record',
       async () => {
         const r = await pass();
-        return r.outcome === 'unchanged' ? r : undefined;
+        const healthy = /aggregated:\n(\s+\w+: .*\n)*\s+health: Healthy/.test(gitCmd(bare, 'show', 'main:status/placements/shop/deployment.apps-web.yaml'));
+        quiet = r.outcome === 'unchanged' && healthy ? quiet + 1 : 0;
+        return quiet >= 2 ? r : undefined;
       },
-      60_000,
+      90_000,
       200,
     );
     expect(settled.rescheduled).toBe(false);

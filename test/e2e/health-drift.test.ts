@@ -121,23 +121,31 @@ afterAll(async () => {
 
 describe('health', () => {
   it('records a workload Degraded on the one cluster where its pods crash, and Healthy once fixed', async () => {
+    // On a loaded machine member1's rollout may itself pass the short deadline before its pods are ready;
+    // it recovers to Healthy once they are, so wait for the combined state rather than a snapshot.
     const text = await pollUntil(
-      'member2 Degraded once the progress deadline has passed',
+      'member2 Degraded (past its progress deadline) while member1 is Healthy',
       async () => {
         await reconciler.reconcileOnce();
         const t = placement();
-        return clusterHealth(t, 'member2') === 'Degraded' ? t : undefined;
+        return clusterHealth(t, 'member2') === 'Degraded' && clusterHealth(t, 'member1') === 'Healthy' ? t : undefined;
       },
       120_000,
       1000,
     );
-    expect(clusterHealth(text, 'member1')).toBe('Healthy');
-    expect(clusterHealth(text, 'member2')).toBe('Degraded');
     expect(text).toMatch(/aggregated:\n(\s+\w+: .*\n)*\s+health: Degraded/);
 
     commit('fix member2', { 'policies/crash.yaml': null });
-    await settle();
-    const fixed = placement();
+    const fixed = await pollUntil(
+      'both clusters Healthy',
+      async () => {
+        await reconciler.reconcileOnce();
+        const t = placement();
+        return clusterHealth(t, 'member1') === 'Healthy' && clusterHealth(t, 'member2') === 'Healthy' ? t : undefined;
+      },
+      120_000,
+      500,
+    );
     expect(clusterHealth(fixed, 'member1')).toBe('Healthy');
     expect(clusterHealth(fixed, 'member2')).toBe('Healthy');
   });
