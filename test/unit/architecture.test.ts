@@ -61,6 +61,19 @@ describe('pure core', () => {
     expect(offenders).toEqual([]);
   });
 
+  // Placement must be a pure function of one commit: the stages may not read a clock, draw random
+  // numbers or sort by locale (output must be byte-identical on every machine).
+  const STAGES = ['src/model', 'src/match', 'src/load', 'src/schedule', 'src/render', 'src/health', 'src/drift'];
+  it.each(STAGES)('%s reads no clock, environment or random numbers and never sorts by locale', (folder) => {
+    const offenders: string[] = [];
+    for (const file of files.filter((f) => relative(ROOT, f).startsWith(folder + '/'))) {
+      const text = readFileSync(file, 'utf8');
+      const m = /\bDate\.now\(|new Date\(\s*\)|Math\.random\(|performance\.now\(|localeCompare\(|\bprocess\./.exec(text);
+      if (m) offenders.push(`${relative(ROOT, file)}: ${m[0]}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('catches an I/O import (self-check of the detector)', () => {
     expect(importsOf("import { readFileSync } from 'node:fs';\nexport * from './x.js';").some((s) => FORBIDDEN[0]!.test(s))).toBe(true);
     expect(FORBIDDEN_RELATIVE.test('/../kube/transport.js')).toBe(true);
