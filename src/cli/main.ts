@@ -38,8 +38,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (err instanceof FlotillaError) {
+      // An unreadable path, a missing testbed, an unreachable Git server: the command could not run at all.
       console.error(`flotilla: ${err.message}`);
-      return err.code === 'E_FLEET_INVALID' ? 1 : 2;
+      return 2;
     }
     throw err;
   }
