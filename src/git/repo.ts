@@ -103,6 +103,18 @@ export class FleetRepository {
   private async fetchTip(): Promise<string> {
     const url = this.remoteUrl ?? '';
     try {
+      // A quiet tick asks the server for one ref (a single request) and fetches only when it moved.
+      const known = await git.resolveRef({ fs, gitdir: this.gitdir, ref: `refs/remotes/origin/${this.branch}` }).catch(() => undefined);
+      if (known) {
+        const refs = await git.listServerRefs({
+          http,
+          url,
+          prefix: `refs/heads/${this.branch}`,
+          onAuth: () => this.credentials(),
+          onAuthFailure: () => ({ cancel: true }),
+        });
+        if (refs.find((r) => r.ref === `refs/heads/${this.branch}`)?.oid === known) return known;
+      }
       await git.fetch({
         fs,
         http,
