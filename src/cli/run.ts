@@ -128,7 +128,7 @@ export function registerRunCommands(program: Command): void {
     console.log(`\nReconciling ${dir} onto ${state.members.map((m) => m.name).join(', ')} (kubeconfig ${state.kubeconfig}).`);
     console.log(`Watch the status commits arrive:  git -C ${o.dir} log --oneline --stat`);
     console.log(`Change the fleet:                 edit ${o.dir}/policies/shop.yaml, then git -C ${o.dir} commit -am "move web"\n`);
-    const code = await startController({ ...o, repo: dir, kubeconfig: state.kubeconfig, watch: !o.once, interval: o.interval === 30_000 ? 10_000 : o.interval });
+    const code = await startController({ ...o, repo: dir, kubeconfig: state.kubeconfig, watch: !o.once });
     if (code) setExitCode(cmd, code);
   });
 }
