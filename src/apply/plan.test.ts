@@ -84,4 +84,11 @@ describe('planClusterApply', () => {
     expect(p.apply).toEqual([]);
     expect(p.keep).toEqual([entry('a')]);
   });
+
+  it('deletes nothing at all while pruning is suspended (unreadable fleet.yaml)', () => {
+    const p = plan({ desired: [desired('a')], previous: { cluster: 'member1', entries: [entry('a'), entry('gone')] }, pruneSuspended: true, allowMassPrune: true });
+    expect(p.prune).toEqual([]);
+    expect(names(p.keep)).toEqual(['gone']);
+    expect(p.pruneBlocked).toMatch(/suspended on member1: 1 object/);
+  });
 });

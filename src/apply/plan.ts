@@ -28,6 +28,8 @@ export interface PlanInput {
   maxPruneFraction: number;
   /** The explicit override of the mass-deletion guard. */
   allowMassPrune: boolean;
+  /** Delete nothing this pass (e.g. the fleet's own settings could not be read). */
+  pruneSuspended?: boolean;
 }
 
 export interface ClusterPlan {
@@ -72,6 +74,17 @@ export function planClusterApply(input: PlanInput): ClusterPlan {
     candidates.push(entry);
   }
   const total = previous.size;
+  if (input.pruneSuspended && candidates.length > 0) {
+    return {
+      cluster: input.cluster,
+      apply,
+      unchanged,
+      prune: [],
+      previouslyApplied: new Set(previous.keys()),
+      keep: [...keep, ...candidates],
+      pruneBlocked: `pruning is suspended on ${input.cluster}: ${candidates.length} object(s) would be deleted`,
+    };
+  }
   // Deleting one object is never a mass deletion; beyond that, at most the configured share per pass.
   const budget = Math.max(1, Math.floor(input.maxPruneFraction * total));
   if (candidates.length > budget && !input.allowMassPrune) {

@@ -136,6 +136,9 @@ export class Reconciler {
       if (d.reason === 'NoPolicyMatched' && (fleet.placements.get(key)?.clusters.length ?? 0) > 0) heldEverywhere.add(key);
     }
     const brokenFiles = new Set(fleet.brokenFiles);
+    // With fleet.yaml unreadable its limits (maxPruneFraction) are unknown: delete nothing until it is fixed.
+    const settingsBroken = fleet.brokenFiles.some((f) => f === 'fleet.yaml' || f === 'fleet.yml');
+    if (settingsBroken) notices.push('fleet.yaml cannot be read: pruning is suspended on every cluster until it is fixed');
 
     const reports: ClusterReport[] = await Promise.all(
       observed.map((o) =>
@@ -155,8 +158,9 @@ export class Reconciler {
             held,
             brokenFiles,
             forceApply: force,
-            maxPruneFraction: fleet.settings.maxPruneFraction,
-            allowMassPrune: this.opts.allowMassPrune,
+            maxPruneFraction: settingsBroken ? 0 : fleet.settings.maxPruneFraction,
+            allowMassPrune: this.opts.allowMassPrune && !settingsBroken,
+            pruneSuspended: settingsBroken,
           });
           const changeSet = await applyClusterPlan(o.client, plan, { canTakeOver });
           this.forceApply.delete(o.def.name);
