@@ -74,32 +74,20 @@ export function planClusterApply(input: PlanInput): ClusterPlan {
     candidates.push(entry);
   }
   const total = previous.size;
+  const base = { cluster: input.cluster, apply, unchanged, previouslyApplied: new Set(previous.keys()) };
+  // A refused prune keeps every candidate in the inventory, so nothing is forgotten and a later pass can act.
+  const refuse = (reason: string): ClusterPlan => ({ ...base, prune: [], keep: [...keep, ...candidates], pruneBlocked: reason });
   if (input.pruneSuspended && candidates.length > 0) {
-    return {
-      cluster: input.cluster,
-      apply,
-      unchanged,
-      prune: [],
-      previouslyApplied: new Set(previous.keys()),
-      keep: [...keep, ...candidates],
-      pruneBlocked: `pruning is suspended on ${input.cluster}: ${candidates.length} object(s) would be deleted`,
-    };
+    return refuse(`pruning is suspended on ${input.cluster}: ${candidates.length} object(s) would be deleted`);
   }
   // Deleting one object is never a mass deletion; beyond that, at most the configured share per pass.
   const budget = Math.max(1, Math.floor(input.maxPruneFraction * total));
   if (candidates.length > budget && !input.allowMassPrune) {
-    return {
-      cluster: input.cluster,
-      apply,
-      unchanged,
-      prune: [],
-      previouslyApplied: new Set(previous.keys()),
-      keep: [...keep, ...candidates],
-      pruneBlocked:
-        `refusing to delete ${candidates.length} of ${total} objects on ${input.cluster} in one pass ` +
+    return refuse(
+      `refusing to delete ${candidates.length} of ${total} objects on ${input.cluster} in one pass ` +
         `(limit ${Math.round(input.maxPruneFraction * 100)}% = ${budget}); if this is intended, run with --allow-mass-prune ` +
         'or raise spec.maxPruneFraction in fleet.yaml',
-    };
+    );
   }
-  return { cluster: input.cluster, apply, unchanged, prune: candidates, previouslyApplied: new Set(previous.keys()), keep };
+  return { ...base, prune: candidates, keep };
 }
