@@ -12,6 +12,8 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** Take ownership of fields other managers own (what Argo CD and Flux do by default). */
   force?: boolean;
+  /** Flotilla applies as `flotilla`; another manager is only for playing someone else (tests, tools). */
+  fieldManager?: string;
 }
 
 export class ClusterClient {
@@ -40,7 +42,7 @@ export class ClusterClient {
       body: obj,
       contentType: 'application/apply-patch+yaml',
       query: {
-        fieldManager: FIELD_MANAGER,
+        fieldManager: opts.fieldManager ?? FIELD_MANAGER,
         force: opts.force === false ? 'false' : 'true',
         fieldValidation: 'Strict',
         dryRun: opts.dryRun ? 'All' : undefined,
