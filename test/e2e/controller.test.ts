@@ -2,23 +2,20 @@
  * The reconcile loop end to end: a fleet repository served by git http-backend, pushed to by real git
  * (playing the humans), reconciled onto the testbed's real clusters, with status committed back.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync, unlinkSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync, unlinkSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { kubeconfigConnector, type ClusterConnector } from '../../src/controller/clusters.js';
-import { Reconciler, type PassReport } from '../../src/controller/reconcile.js';
-import { FleetRepository } from '../../src/git/repo.js';
+import type { ClusterConnector } from '../../src/controller/clusters.js';
+import type { PassReport, Reconciler } from '../../src/controller/reconcile.js';
 import { TEMPLATE_DIR } from '../../src/cli/init.js';
 import { testbedStartMember, testbedStopMember } from '../../src/testbed/index.js';
-import { startGitHttpServer, type GitHttpServer } from '../support/git-http-server.js';
-import { createBareRepo, gitCmd } from '../support/git.js';
-import { getObject, memberClient } from './helpers.js';
 import { pollUntil } from '../../src/util/poll.js';
+import { controllerFor, startFleetRemote, type FleetRemote } from '../support/fleet-remote.js';
+import { gitCmd } from '../support/git.js';
+import { getObject, memberClient } from './helpers.js';
 
 type Client = Awaited<ReturnType<typeof memberClient>>;
-let root: string;
-let server: GitHttpServer;
+let remote: FleetRemote;
 let bare: string;
 let work: string;
 let reconciler: Reconciler;
@@ -27,13 +24,7 @@ let concurrentPush: (() => void) | undefined;
 const clients = new Map<string, Client>();
 const members = inject('members');
 
-function humanCommit(message: string, edit: () => void): string {
-  edit();
-  gitCmd(work, 'add', '-A');
-  gitCmd(work, 'commit', '-qm', message);
-  gitCmd(work, 'push', '-q', 'origin', 'main');
-  return gitCmd(work, 'rev-parse', 'HEAD');
-}
+const humanCommit = (message: string, edit: () => void): string => remote.commit(message, edit);
 
 async function deploymentReplicas(member: string, name: string): Promise<number | undefined> {
   const d = await getObject(clients.get(member)!, 'apps/v1', 'Deployment', 'shop', name);
@@ -46,32 +37,23 @@ async function pass(): Promise<PassReport> {
 }
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'flotilla-e2e-'));
-  server = await startGitHttpServer(root, {
+  remote = await startFleetRemote('e2e', {
     password: 'fleet-token',
     beforeReceivePack: () => {
       concurrentPush?.();
       concurrentPush = undefined;
     },
   });
-  bare = createBareRepo(root, 'fleet');
-  work = join(root, 'work');
-  gitCmd(root, 'clone', '-q', bare, work);
-  cpSync(TEMPLATE_DIR, work, { recursive: true });
-  gitCmd(work, 'add', '-A');
-  gitCmd(work, 'commit', '-qm', 'initial fleet');
-  gitCmd(work, 'push', '-q', 'origin', 'main');
-  const repo = await FleetRepository.open({ source: `${server.url}/fleet.git`, branch: 'main', cacheDir: join(root, 'cache'), auth: { token: 'fleet-token' } });
-  connector = kubeconfigConnector(inject('kubeconfig'));
-  reconciler = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, resyncIntervalMs: 0 });
+  ({ bare, work } = remote);
+  remote.commit('initial fleet', () => cpSync(TEMPLATE_DIR, work, { recursive: true }));
+  ({ connector, reconciler } = await controllerFor(remote, inject('kubeconfig'), { auth: { token: 'fleet-token' } }));
   for (const m of members) clients.set(m, await memberClient(m));
 });
 
 afterAll(async () => {
   connector?.close();
-  for (const c of clients.values()) c.transport.close();
-  await server?.close();
-  rmSync(root, { recursive: true, force: true });
+  for (const c of clients.values()) c.close();
+  await remote?.close();
 });
 
 describe('reconcile loop', () => {
@@ -134,18 +116,21 @@ describe('reconcile loop', () => {
     const before = gitCmd(bare, 'rev-parse', 'main');
     let clock = Date.now();
     // A fresh controller (nothing memoised) whose clock runs an hour ahead in 20-minute steps.
-    const repo = await FleetRepository.open({ source: `${server.url}/fleet.git`, branch: 'main', cacheDir: join(root, 'cache-clock'), auth: { token: 'fleet-token' } });
-    const later = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, resyncIntervalMs: 0, now: () => new Date(clock) });
+    const { reconciler: later, connector: laterConnector } = await controllerFor(remote, inject('kubeconfig'), {
+      auth: { token: 'fleet-token' },
+      cacheDir: join(remote.root, 'cache-clock'),
+      now: () => new Date(clock),
+    });
     for (let minutes = 0; minutes <= 60; minutes += 20) {
       clock = Date.now() + minutes * 60_000;
       const r = await later.reconcileOnce();
       expect(r.outcome).toBe('unchanged');
     }
+    laterConnector.close();
     expect(gitCmd(bare, 'rev-parse', 'main')).toBe(before);
   });
 
   it('moves replicas when a pushed policy change says so', async () => {
-    gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
     humanCommit('web: shift weight to member2', () => {
       const p = join(work, 'policies', 'shop.yaml');
       writeFileSync(p, readFileSync(p, 'utf8').replace('clusterNames: [member1]}\n            weight: 2', 'clusterNames: [member1]}\n            weight: 1').replace('clusterNames: [member2]}\n            weight: 1', 'clusterNames: [member2]}\n            weight: 2'));
@@ -158,13 +143,11 @@ describe('reconcile loop', () => {
   });
 
   it('prunes a removed workload, and refuses a commit that would empty the clusters', async () => {
-    gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
     humanCommit('remove payments', () => unlinkSync(join(work, 'workloads', 'payments.yaml')));
     await pass();
     expect(await deploymentReplicas('member1', 'payments')).toBeUndefined();
     expect(await deploymentReplicas('member2', 'payments')).toBeUndefined();
 
-    gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
     const emptied = humanCommit('oops: empty workloads', () => gitCmd(work, 'rm', '-rq', 'workloads'));
     const report = await pass();
     expect(report.notices.join('\n')).toMatch(/refusing to delete \d+ of \d+ objects on member1/);
@@ -172,7 +155,6 @@ describe('reconcile loop', () => {
     expect(await deploymentReplicas('member3', 'api')).toBe(2);
     expect(gitCmd(bare, 'log', '-1', '--format=%B', 'main')).toMatch(/refusing to delete/);
 
-    gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
     humanCommit('revert the accident', () => gitCmd(work, 'revert', '--no-commit', emptied));
     const after = await pass();
     expect(after.notices).toEqual([]);
@@ -180,7 +162,6 @@ describe('reconcile loop', () => {
   });
 
   it('reports a broken YAML file and still reconciles everything else', async () => {
-    gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
     humanCommit('add a broken file and a new config', () => {
       writeFileSync(join(work, 'workloads', 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [unclosed\n');
       writeFileSync(join(work, 'workloads', 'feature-flags.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: feature-flags, namespace: shop}\ndata: {dark-mode: "on"}\n');
@@ -198,7 +179,6 @@ describe('reconcile loop', () => {
     const stateDir = inject('testbedStateDir');
     await testbedStopMember('member3', stateDir);
     try {
-      gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
       humanCommit('turn the flag off', () => writeFileSync(join(work, 'workloads', 'feature-flags.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: feature-flags, namespace: shop}\ndata: {dark-mode: "off"}\n'));
       const report = await pass();
       expect(report.clusters.find((c) => c.name === 'member3')).toMatchObject({ ready: false, reason: 'ClusterNotReachable' });
@@ -218,7 +198,6 @@ describe('reconcile loop', () => {
   });
 
   it('keeps a human commit pushed while the controller pushes status: both survive', async () => {
-    gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
     humanCommit('scale web', () => {
       const p = join(work, 'workloads', 'web.yaml');
       writeFileSync(p, readFileSync(p, 'utf8').replace('replicas: 3', 'replicas: 6'));

@@ -2,25 +2,21 @@
  * Observe stage end to end: per-cluster health of real workloads, drift correction, conflicts with objects
  * Flotilla does not own. A separate fleet (namespace `obs`) so it does not interfere with other files.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { kubeconfigConnector, type ClusterConnector } from '../../src/controller/clusters.js';
-import { Reconciler, type PassReport } from '../../src/controller/reconcile.js';
-import { FleetRepository } from '../../src/git/repo.js';
+import type { ClusterConnector } from '../../src/controller/clusters.js';
+import type { PassReport, Reconciler } from '../../src/controller/reconcile.js';
 import { TEMPLATE_DIR } from '../../src/cli/init.js';
 import { FAULT_LABEL } from '../../src/testbed/index.js';
 import { pollUntil } from '../../src/util/poll.js';
-import { startGitHttpServer, type GitHttpServer } from '../support/git-http-server.js';
-import { createBareRepo, gitCmd } from '../support/git.js';
+import { controllerFor, startFleetRemote, type FleetRemote } from '../support/fleet-remote.js';
+import { gitCmd } from '../support/git.js';
 import { getObject, memberClient, serverSideApply } from './helpers.js';
 
 type Client = Awaited<ReturnType<typeof memberClient>>;
-let root: string;
-let server: GitHttpServer;
+let remote: FleetRemote;
 let bare: string;
-let work: string;
 let reconciler: Reconciler;
 let connector: ClusterConnector;
 const clients = new Map<string, Client>();
@@ -62,20 +58,7 @@ spec:
           - {path: "/spec/template/metadata/labels/${FAULT_LABEL.replace('/', '~1')}", operator: add, value: crashloop}
 `;
 
-function commit(message: string, files: Record<string, string | null>): void {
-  if (gitCmd(work, 'branch', '-r')) gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
-  for (const [path, text] of Object.entries(files)) {
-    const p = join(work, path);
-    if (text === null) rmSync(p, { force: true });
-    else {
-      mkdirSync(join(p, '..'), { recursive: true });
-      writeFileSync(p, text);
-    }
-  }
-  gitCmd(work, 'add', '-A');
-  gitCmd(work, 'commit', '-qm', message);
-  gitCmd(work, 'push', '-q', 'origin', 'main');
-}
+const commit = (message: string, files: Record<string, string | null>): string => remote.commit(message, files);
 
 /** Passes until one has nothing left to record: the fleet has converged. */
 async function settle(): Promise<PassReport> {
@@ -94,29 +77,23 @@ const placement = () => gitCmd(bare, 'show', 'main:status/placements/obs/deploym
 const clusterHealth = (text: string, cluster: string) => new RegExp(`- name: ${cluster}\\n\\s+applied: true\\n\\s+health: (\\w+)`).exec(text)?.[1];
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'flotilla-obs-'));
-  server = await startGitHttpServer(root);
-  bare = createBareRepo(root, 'fleet');
-  work = join(root, 'work');
-  gitCmd(root, 'clone', '-q', bare, work);
-  cpSync(join(TEMPLATE_DIR, 'clusters'), join(work, 'clusters'), { recursive: true });
+  remote = await startFleetRemote('obs');
+  bare = remote.bare;
+  cpSync(join(TEMPLATE_DIR, 'clusters'), join(remote.work, 'clusters'), { recursive: true });
   commit('observability fleet', {
     'workloads/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: obs}\n',
     'workloads/echo.yaml': deployment(),
     'policies/obs.yaml': POLICY,
     'policies/crash.yaml': CRASH_ON_MEMBER2,
   });
-  const repo = await FleetRepository.open({ source: `${server.url}/fleet.git`, branch: 'main', cacheDir: join(root, 'cache') });
-  connector = kubeconfigConnector(inject('kubeconfig'));
-  reconciler = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, resyncIntervalMs: 0 });
+  ({ connector, reconciler } = await controllerFor(remote, inject('kubeconfig')));
   for (const m of ['member1', 'member2']) clients.set(m, await memberClient(m));
 });
 
 afterAll(async () => {
   connector?.close();
-  for (const c of clients.values()) c.transport.close();
-  await server?.close();
-  rmSync(root, { recursive: true, force: true });
+  for (const c of clients.values()) c.close();
+  await remote?.close();
 });
 
 describe('health', () => {

@@ -2,22 +2,18 @@
  * Watch, don't poll: with the poll interval set to an hour, a change to an applied object in a cluster is
  * noticed through the watch and reconciled right away. The latency is logged, not asserted (machines vary).
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { kubeconfigConnector, type ClusterConnector } from '../../src/controller/clusters.js';
-import { Reconciler, type PassReport } from '../../src/controller/reconcile.js';
+import type { ClusterConnector } from '../../src/controller/clusters.js';
+import type { PassReport } from '../../src/controller/reconcile.js';
 import { runController } from '../../src/controller/run.js';
-import { FleetRepository } from '../../src/git/repo.js';
 import { TEMPLATE_DIR } from '../../src/cli/init.js';
 import { pollUntil } from '../../src/util/poll.js';
-import { startGitHttpServer, type GitHttpServer } from '../support/git-http-server.js';
-import { createBareRepo, gitCmd } from '../support/git.js';
+import { controllerFor, startFleetRemote, type FleetRemote } from '../support/fleet-remote.js';
 import { getObject, memberClient } from './helpers.js';
 
-let root: string;
-let server: GitHttpServer;
+let remote: FleetRemote;
 let connector: ClusterConnector;
 let client: Awaited<ReturnType<typeof memberClient>>;
 const abort = new AbortController();
@@ -25,29 +21,17 @@ const passes: PassReport[] = [];
 let running: Promise<unknown>;
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'flotilla-watch-'));
-  server = await startGitHttpServer(root);
-  const bare = createBareRepo(root, 'fleet');
-  const work = join(root, 'work');
-  gitCmd(root, 'clone', '-q', bare, work);
-  cpSync(join(TEMPLATE_DIR, 'clusters'), join(work, 'clusters'), { recursive: true });
-  mkdirSync(join(work, 'workloads'));
-  mkdirSync(join(work, 'policies'));
-  writeFileSync(
-    join(work, 'workloads', 'app.yaml'),
-    `apiVersion: v1\nkind: Namespace\nmetadata: {name: wat}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: signal, namespace: wat}\ndata: {a: "1"}\n---
+  remote = await startFleetRemote('watch');
+  cpSync(join(TEMPLATE_DIR, 'clusters'), join(remote.work, 'clusters'), { recursive: true });
+  remote.commit('watch fleet', {
+    'workloads/app.yaml': `apiVersion: v1\nkind: Namespace\nmetadata: {name: wat}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: signal, namespace: wat}\ndata: {a: "1"}\n---
 apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w, namespace: wat}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: w}}\n  template:\n    metadata: {labels: {app: w}}\n    spec: {containers: [{name: w, image: registry.example.com/w:1}]}\n`,
-  );
-  writeFileSync(
-    join(work, 'policies', 'wat.yaml'),
-    'apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {name: wat, namespace: wat}\nspec:\n  resourceSelectors:\n    - {apiVersion: v1, kind: ConfigMap}\n    - {apiVersion: apps/v1, kind: Deployment}\n  placement:\n    clusterAffinity: {clusterNames: [member1]}\n',
-  );
-  gitCmd(work, 'add', '-A');
-  gitCmd(work, 'commit', '-qm', 'watch fleet');
-  gitCmd(work, 'push', '-q', 'origin', 'main');
-  const repo = await FleetRepository.open({ source: `${server.url}/fleet.git`, branch: 'main', cacheDir: join(root, 'cache') });
-  connector = kubeconfigConnector(inject('kubeconfig'));
-  const reconciler = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, resyncIntervalMs: 0 });
+    'policies/wat.yaml':
+      'apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {name: wat, namespace: wat}\nspec:\n  resourceSelectors:\n    - {apiVersion: v1, kind: ConfigMap}\n    - {apiVersion: apps/v1, kind: Deployment}\n  placement:\n    clusterAffinity: {clusterNames: [member1]}\n',
+  });
+  const controller = await controllerFor(remote, inject('kubeconfig'));
+  connector = controller.connector;
+  const { reconciler, repo } = controller;
   running = runController({ reconciler, repo, intervalMs: 3_600_000, log: () => {}, signal: abort.signal, onPass: (r) => passes.push(r) });
   client = await memberClient('member1');
   // Converged: the Deployment is available and the watch-driven loop has gone quiet.
@@ -73,9 +57,8 @@ afterAll(async () => {
   abort.abort();
   await running;
   connector?.close();
-  client?.transport.close();
-  await server?.close();
-  rmSync(root, { recursive: true, force: true });
+  client?.close();
+  await remote?.close();
 });
 
 describe('watching applied objects', () => {
