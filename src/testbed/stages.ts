@@ -79,60 +79,61 @@ podIP: {{ index . 0 | Quote }}
 hostIP: {{ index . 0 | Quote }}
 {{ end }}`;
 
-const crashLoopStatus = `{{ $now := Now }}
+/**
+ * The pod status a fault stage writes: conditions say the pod is not ready, and every container gets the
+ * same state (waiting, running, terminated), so the same template serves each fault.
+ */
+function faultStatus(f: { readyReason: string; containersReady: boolean; container: string; phase: 'Running' | 'Failed'; ips: boolean }): string {
+  const containersReady = f.containersReady
+    ? `\n- {type: ContainersReady, status: "False", reason: ${f.readyReason}, lastTransitionTime: {{ $now | Quote }}}`
+    : '';
+  return `{{ $now := Now }}
 conditions:
 - {type: Initialized, status: "True", lastTransitionTime: {{ $now | Quote }}}
-- {type: Ready, status: "False", reason: ContainersNotReady, lastTransitionTime: {{ $now | Quote }}}
-- {type: ContainersReady, status: "False", reason: ContainersNotReady, lastTransitionTime: {{ $now | Quote }}}
+- {type: Ready, status: "False", reason: ${f.readyReason}, lastTransitionTime: {{ $now | Quote }}}${containersReady}
 containerStatuses:
 {{ range .spec.containers }}
 - name: {{ .name | Quote }}
   image: {{ .image | Quote }}
   ready: false
-  started: false
+${f.container}
+{{ end }}
+phase: ${f.phase}
+startTime: {{ $now | Quote }}${f.ips ? podIps : ''}
+`;
+}
+
+const crashLoopStatus = faultStatus({
+  readyReason: 'ContainersNotReady',
+  containersReady: true,
+  container: `  started: false
   restartCount: 5
   lastState:
     terminated: {exitCode: 1, reason: Error, startedAt: {{ $now | Quote }}, finishedAt: {{ $now | Quote }}}
   state:
-    waiting: {reason: CrashLoopBackOff, message: "back-off 5m0s restarting failed container (testbed fault)"}
-{{ end }}
-phase: Running
-startTime: {{ $now | Quote }}${podIps}
-`;
+    waiting: {reason: CrashLoopBackOff, message: "back-off 5m0s restarting failed container (testbed fault)"}`,
+  phase: 'Running',
+  ips: true,
+});
 
-const unreadyStatus = `{{ $now := Now }}
-conditions:
-- {type: Initialized, status: "True", lastTransitionTime: {{ $now | Quote }}}
-- {type: Ready, status: "False", reason: ContainersNotReady, lastTransitionTime: {{ $now | Quote }}}
-- {type: ContainersReady, status: "False", reason: ContainersNotReady, lastTransitionTime: {{ $now | Quote }}}
-containerStatuses:
-{{ range .spec.containers }}
-- name: {{ .name | Quote }}
-  image: {{ .image | Quote }}
-  ready: false
-  started: true
+const unreadyStatus = faultStatus({
+  readyReason: 'ContainersNotReady',
+  containersReady: true,
+  container: `  started: true
   restartCount: 0
   state:
-    running: {startedAt: {{ $now | Quote }}}
-{{ end }}
-phase: Running
-startTime: {{ $now | Quote }}${podIps}
-`;
+    running: {startedAt: {{ $now | Quote }}}`,
+  phase: 'Running',
+  ips: true,
+});
 
-const failedStatus = `{{ $now := Now }}
-conditions:
-- {type: Initialized, status: "True", lastTransitionTime: {{ $now | Quote }}}
-- {type: Ready, status: "False", reason: PodFailed, lastTransitionTime: {{ $now | Quote }}}
-containerStatuses:
-{{ range .spec.containers }}
-- name: {{ .name | Quote }}
-  image: {{ .image | Quote }}
-  ready: false
-  started: false
+const failedStatus = faultStatus({
+  readyReason: 'PodFailed',
+  containersReady: false,
+  container: `  started: false
   restartCount: 0
   state:
-    terminated: {exitCode: 1, reason: Error, startedAt: {{ $now | Quote }}, finishedAt: {{ $now | Quote }}}
-{{ end }}
-phase: Failed
-startTime: {{ $now | Quote }}
-`;
+    terminated: {exitCode: 1, reason: Error, startedAt: {{ $now | Quote }}, finishedAt: {{ $now | Quote }}}`,
+  phase: 'Failed',
+  ips: false,
+});
