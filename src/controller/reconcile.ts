@@ -295,7 +295,11 @@ export class Reconciler {
                     drift = found.reportOnly;
                     message = found.message;
                     notices.push(`${pc.name}: ${formatRef(d.resource)}: ${found.message}`);
-                    if (!found.reportOnly) live = (await o.client.get(d.resource)) ?? live;
+                    if (!found.reportOnly) {
+                      // Judge what is there now, after the correction, not what was found before it.
+                      live = (await o.client.get(d.resource)) ?? live;
+                      health = assessHealth(live).health;
+                    }
                   }
                 }
               } catch (err) {
