@@ -51,8 +51,12 @@ export async function applyClusterPlan(client: ClusterClient, plan: ClusterPlan,
   let failures = 0;
 
   const applyOne = async (d: DesiredObject, previouslyApplied: boolean): Promise<void> => {
+    // Its outcome is unknown (or it was never tried): keep it in the inventory as pending, so it is neither
+    // forgotten (a leak if it is later removed from the fleet) nor mistaken for a confirmed apply.
+    const unconfirmed = () => inventory.set(identityKey(d.ref), { ref: d.ref, hash: d.hash, source: d.source, pending: true });
     if (!reachable) {
       entries.push({ ref: d.ref, action: 'skipped', message: 'cluster unreachable' });
+      unconfirmed();
       return;
     }
     try {
@@ -70,12 +74,13 @@ export async function applyClusterPlan(client: ClusterClient, plan: ClusterPlan,
         }
       }
       await client.apply(d.object);
-      entries.push({ ref: d.ref, action: existed ? 'configured' : 'created' });
+      entries.push({ ref: d.ref, action: existed ? 'configured' : 'created', ...(d.reason ? { message: d.reason } : {}) });
       inventory.set(identityKey(d.ref), { ref: d.ref, hash: d.hash, source: d.source });
     } catch (err) {
       failures++;
       if (err instanceof KubeApiError && err.code === 'E_UNREACHABLE') reachable = false;
       entries.push({ ref: d.ref, action: 'failed', message: (err as Error).message });
+      unconfirmed();
     }
   };
 

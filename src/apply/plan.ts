@@ -13,6 +13,8 @@ export interface DesiredObject {
   object: KubeObject;
   hash: string;
   source: string;
+  /** Why an object whose hash is unchanged is applied anyway (deleted by hand, drift): shown in the change set. */
+  reason?: string;
 }
 
 export interface PlanInput {
@@ -37,7 +39,7 @@ export interface ClusterPlan {
   apply: DesiredObject[];
   unchanged: DesiredObject[];
   prune: InventoryEntry[];
-  /** Keys (identityKey) of everything in the previous inventory: these objects are known to be Flotilla's. */
+  /** Keys (identityKey) of every confirmed entry of the previous inventory: these objects are known to be Flotilla's. */
   previouslyApplied: Set<string>;
   /** Entries kept as they are: held, from broken files, implicit namespaces, or blocked prunes. */
   keep: InventoryEntry[];
@@ -59,7 +61,7 @@ export function planClusterApply(input: PlanInput): ClusterPlan {
       continue;
     }
     const prev = previous.get(key);
-    if (prev && prev.hash === d.hash && !input.forceApply.has(key)) unchanged.push(d);
+    if (prev && !prev.pending && prev.hash === d.hash && !input.forceApply.has(key)) unchanged.push(d);
     else apply.push(d);
   }
   const candidates: InventoryEntry[] = [];
@@ -74,7 +76,8 @@ export function planClusterApply(input: PlanInput): ClusterPlan {
     candidates.push(entry);
   }
   const total = previous.size;
-  const base = { cluster: input.cluster, apply, unchanged, previouslyApplied: new Set(previous.keys()) };
+  const confirmed = [...previous].filter(([, e]) => !e.pending).map(([key]) => key);
+  const base = { cluster: input.cluster, apply, unchanged, previouslyApplied: new Set(confirmed) };
   // A refused prune keeps every candidate in the inventory, so nothing is forgotten and a later pass can act.
   const refuse = (reason: string): ClusterPlan => ({ ...base, prune: [], keep: [...keep, ...candidates], pruneBlocked: reason });
   if (input.pruneSuspended && candidates.length > 0) {

@@ -35,6 +35,17 @@ interface RunFlags {
   resync: number;
   insecureKubeconfigExec?: boolean;
   insecureKubeconfigTls?: boolean;
+  clusterContext?: Map<string, string>;
+  trustContextAnnotation?: boolean;
+}
+
+/** `--cluster-context member1=prod-eu`, repeatable: the operator binds a cluster to a kubeconfig context. */
+export function collectContextBinding(value: string, previous: Map<string, string> | undefined): Map<string, string> {
+  const m = /^([^=\s]+)=([^=\s]+)$/.exec(value);
+  if (!m) throw new UsageError(`--cluster-context expects CLUSTER=CONTEXT, got "${value}"`);
+  const out = new Map(previous ?? []);
+  out.set(m[1]!, m[2]!);
+  return out;
 }
 
 export async function startController(flags: RunFlags): Promise<number> {
@@ -44,14 +55,19 @@ export async function startController(flags: RunFlags): Promise<number> {
       ? { username: process.env.FLOTILLA_GIT_USERNAME, password: process.env.FLOTILLA_GIT_PASSWORD }
       : undefined;
   // The controller's dependencies (Kubernetes client, Git, file watching) load only when it runs.
-  const [{ kubeconfigConnector }, { Reconciler }, { runController }, { FleetRepository }] = await Promise.all([
+  const [{ kubeconfigConnector }, { Reconciler }, { runController, passFailed }, { FleetRepository }] = await Promise.all([
     import('../controller/clusters.js'),
     import('../controller/reconcile.js'),
     import('../controller/run.js'),
     import('../git/repo.js'),
   ]);
   const repo = await FleetRepository.open({ source: isRemoteSource(flags.repo) ? flags.repo : resolve(flags.repo), branch: flags.branch, cacheDir: cacheRoot(), auth });
-  const connector = kubeconfigConnector(flags.kubeconfig, { allowExec: flags.insecureKubeconfigExec, allowInsecureTLS: flags.insecureKubeconfigTls });
+  const connector = kubeconfigConnector(flags.kubeconfig, {
+    allowExec: flags.insecureKubeconfigExec,
+    allowInsecureTLS: flags.insecureKubeconfigTls,
+    contextBindings: flags.clusterContext,
+    trustContextAnnotation: flags.trustContextAnnotation,
+  });
   const reconciler = new Reconciler({
     repo,
     connector,
@@ -65,8 +81,9 @@ export async function startController(flags: RunFlags): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const last = await runController({ reconciler, repo, intervalMs: flags.interval, once: flags.once, watch: flags.watch, log: textLogger, signal: abort.signal });
-    return last && (last.problems.length > 0 || last.clusters.some((c) => !c.ready)) ? 1 : 0;
+    const result = await runController({ reconciler, repo, intervalMs: flags.interval, once: flags.once, watch: flags.watch, log: textLogger, signal: abort.signal });
+    // A long-running controller stopped by a signal has done its job; one pass is judged by what it left undone.
+    return flags.once && passFailed(result) ? 1 : 0;
   } finally {
     connector.close();
     process.off('SIGINT', stop);
@@ -85,7 +102,9 @@ function addRunFlags<T extends Command<[], Record<string, unknown>>>(cmd: T) {
     .option('--cluster-failure-threshold <duration>', 'how long a cluster must fail before it is recorded NotReady', parseDuration, 30_000)
     .option('--resync <duration>', 're-apply every object this often, even if unchanged (0 disables)', parseDuration, 600_000)
     .option('--insecure-kubeconfig-exec', 'allow kubeconfig exec plugins and auth providers')
-    .option('--insecure-kubeconfig-tls', 'allow kubeconfig contexts that skip TLS verification');
+    .option('--insecure-kubeconfig-tls', 'allow kubeconfig contexts that skip TLS verification')
+    .option('--cluster-context <cluster=context>', 'bind a cluster to a kubeconfig context (repeatable; default: the context named like the cluster)', collectContextBinding)
+    .option('--trust-context-annotation', 'let the fleet repository choose contexts with the flotilla.dev/context annotation');
 }
 
 export function registerRunCommands(program: Command): void {

@@ -1,6 +1,13 @@
 /**
- * Cluster credentials: never from the fleet repository. A kubeconfig context named by the Cluster's
- * `flotilla.dev/context` annotation, else the context named like the cluster (fleet-repo.md).
+ * Cluster credentials: never from the fleet repository. The controller's operator decides which kubeconfig
+ * context serves which cluster; people who can only commit to the fleet cannot re-point a cluster at another
+ * context (see docs/architecture.md, "Trust model").
+ *
+ * Resolution, first match wins:
+ * 1. an explicit binding given to the controller (`--cluster-context member1=prod-eu`);
+ * 2. the Cluster's `flotilla.dev/context` annotation, only when the operator trusts it
+ *    (`--trust-context-annotation`), or when it names the context that step 3 would pick anyway;
+ * 3. the context named like the cluster.
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterClient } from '../kube/client.js';
@@ -9,13 +16,38 @@ import type { ClusterDef } from '../model/fleet.js';
 
 export const CONTEXT_ANNOTATION = 'flotilla.dev/context';
 
+export type ConnectResult = { ok: true; client: ClusterClient } | { ok: false; reason: string };
+
 export interface ClusterConnector {
-  /** A client for the cluster, or an error message saying why there is none. */
-  connect(cluster: ClusterDef): Promise<ClusterClient | string>;
+  /** A client for the cluster, or why there is none (never throws). */
+  connect(cluster: ClusterDef): Promise<ConnectResult>;
   close(): void;
 }
 
-export function kubeconfigConnector(kubeconfigPath: string | undefined, policy: { allowExec?: boolean; allowInsecureTLS?: boolean } = {}): ClusterConnector {
+export interface ConnectorPolicy {
+  allowExec?: boolean;
+  allowInsecureTLS?: boolean;
+  /** Cluster name → kubeconfig context, set by the operator. */
+  contextBindings?: ReadonlyMap<string, string>;
+  /** Honour any `flotilla.dev/context` annotation committed to the fleet repository. */
+  trustContextAnnotation?: boolean;
+}
+
+/** Which context serves `cluster`, or why the request is refused. */
+export function contextFor(cluster: ClusterDef, policy: ConnectorPolicy): { context: string } | { refused: string } {
+  const bound = policy.contextBindings?.get(cluster.name);
+  if (bound) return { context: bound };
+  const asked = cluster.annotations[CONTEXT_ANNOTATION];
+  if (asked === undefined || asked === cluster.name) return { context: cluster.name };
+  if (policy.trustContextAnnotation) return { context: asked };
+  return {
+    refused:
+      `cluster ${cluster.name} asks for kubeconfig context '${asked}' (annotation ${CONTEXT_ANNOTATION}), which this controller does not trust: ` +
+      `bind it with --cluster-context ${cluster.name}=${asked}, or start the controller with --trust-context-annotation`,
+  };
+}
+
+export function kubeconfigConnector(kubeconfigPath: string | undefined, policy: ConnectorPolicy = {}): ClusterConnector {
   const kc = new KubeConfig();
   let loadError: string | undefined;
   try {
@@ -25,24 +57,29 @@ export function kubeconfigConnector(kubeconfigPath: string | undefined, policy: 
     loadError = `cannot read kubeconfig ${kubeconfigPath ?? '(default)'}: ${(err as Error).message}`;
   }
   const clients = new Map<string, { key: string; client: ClusterClient }>();
+  const refuse = (reason: string): ConnectResult => ({ ok: false, reason });
   return {
     async connect(cluster) {
-      if (loadError) return loadError;
+      if (loadError) return refuse(loadError);
       if (cluster.spec.secretRef) {
-        return `spec.secretRef (${cluster.spec.secretRef.namespace}/${cluster.spec.secretRef.name}) needs a management cluster, which this controller does not use yet; give a kubeconfig context instead`;
+        return refuse(
+          `spec.secretRef (${cluster.spec.secretRef.namespace}/${cluster.spec.secretRef.name}) needs a management cluster, which this controller does not use yet; give a kubeconfig context instead`,
+        );
       }
-      const context = cluster.annotations[CONTEXT_ANNOTATION] ?? cluster.name;
+      const chosen = contextFor(cluster, policy);
+      if ('refused' in chosen) return refuse(chosen.refused);
+      const { context } = chosen;
       const existing = clients.get(cluster.name);
-      if (existing && existing.key === context) return existing.client;
-      if (!kc.getContextObject(context)) return `no kubeconfig context named '${context}' for cluster ${cluster.name}`;
+      if (existing && existing.key === context) return { ok: true, client: existing.client };
+      if (!kc.getContextObject(context)) return refuse(`no kubeconfig context named '${context}' for cluster ${cluster.name}`);
       try {
-        const transport = await KubeTransport.fromKubeConfig(kc, context, { ...policy, timeoutMs: 15_000 });
+        const transport = await KubeTransport.fromKubeConfig(kc, context, { allowExec: policy.allowExec, allowInsecureTLS: policy.allowInsecureTLS, timeoutMs: 15_000 });
         const client = new ClusterClient(cluster.name, transport);
         existing?.client.close();
         clients.set(cluster.name, { key: context, client });
-        return client;
+        return { ok: true, client };
       } catch (err) {
-        return (err as Error).message;
+        return refuse((err as Error).message);
       }
     },
     close() {

@@ -1,36 +1,38 @@
 /**
- * One reconcile pass: source → load → observe clusters → schedule → render → apply → observe objects →
- * record. Each cluster is handled on its own; its failure is data in the report, never an exception that
- * stops the others. The status commit is computed from the tip's desired state plus what this pass observed,
- * so `flotilla schedule --ref <status commit>` replays the decision.
+ * One reconcile pass: read the fleet at the branch tip → observe clusters → schedule and render → prepare each
+ * cluster (read, plan) → record the intent → apply per cluster → observe placements → record status. Each
+ * cluster is handled on its own; its failure is data in the report, never an exception that stops the others.
+ * The status commit is computed from the tip's desired state plus what this pass observed, so
+ * `flotilla schedule --ref <status commit>` replays the decision (docs/architecture.md).
  */
 import pLimit from 'p-limit';
-import { applyClusterPlan, type ChangeSet } from '../apply/apply-cluster.js';
-import { planClusterApply } from '../apply/plan.js';
-import type { FleetRepository, CommitOutcome } from '../git/repo.js';
-import type { ClusterClient } from '../kube/client.js';
+import { intentInventory } from '../apply/inventory.js';
+import type { ChangeSet } from '../apply/apply-cluster.js';
+import type { CommitOutcome, FleetRepository, StatusWrite } from '../git/repo.js';
 import { loadFleet } from '../load/index.js';
 import { ANNOTATION_CONFLICT_RESOLUTION, ANNOTATION_DRIFT, KARMADA_ANNOTATION_CONFLICT_RESOLUTION } from '../model/constants.js';
-import { detectDrift } from '../drift/index.js';
-import type { ClusterDef, ClusterStatus, Fleet, HealthStatus, PlacementClusterStatus } from '../model/fleet.js';
-import type { Condition, KubeObject } from '../model/kube.js';
+import type { Fleet, ResourceTemplate } from '../model/fleet.js';
 import type { PlacementDecision } from '../model/placement.js';
-import type { Problem } from '../model/problem.js';
-import { formatProblem } from '../model/problem.js';
+import { formatProblem, type Problem } from '../model/problem.js';
 import { formatRef, identityKey, type ObjectRef } from '../model/refs.js';
-import { probeCluster, type ClusterProbe } from '../observe/cluster-status.js';
 import type { WatchTarget } from '../observe/watch.js';
-import { assessHealth, aggregateStatus } from '../health/index.js';
-import { clusterStatusFile, inventoryFile, parseInventory, placementFile, statusWrites, withTransitionTimes, type PlacementObservation } from '../record/status-files.js';
+import { inventoryFile, parseInventory } from '../record/status-files.js';
 import { inventoryPath } from '../record/paths.js';
 import { renderFleet, type RenderResult } from '../render/index.js';
 import { scheduleFleet } from '../schedule/index.js';
+import { executeCluster, prepareCluster, type ApplyRules, type ClusterOutcome, type PreparedCluster } from './cluster-pass.js';
 import type { ClusterConnector } from './clusters.js';
+import { ClusterReadiness, type ObservedCluster } from './observe-clusters.js';
+import { observePlacements } from './placement-status.js';
+import { intentCommitMessage, OWNED_STATUS_PREFIXES, statusCommitMessage, statusWrites, wantedStatusFiles } from './status-commit.js';
 
 export type Logger = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
+/** What a pass needs from the fleet repository (FleetRepository; an in-memory one in unit tests). */
+export type FleetSource = Pick<FleetRepository, 'sync' | 'readFleet' | 'commitStatus'>;
+
 export interface ReconcilerOptions {
-  repo: FleetRepository;
+  repo: FleetSource;
   connector: ClusterConnector;
   /** The explicit override of the prune circuit breaker. */
   allowMassPrune?: boolean;
@@ -42,6 +44,7 @@ export interface ReconcilerOptions {
   clusterConcurrency?: number;
   /** Compare every unchanged object with a server-side apply dry-run each pass, and correct drift. */
   detectDrift?: boolean;
+  /** The controller's only clock: timestamps, durations, thresholds and resync all read it. */
   now?: () => Date;
   log?: Logger;
 }
@@ -58,6 +61,8 @@ export interface PassReport {
   tip: string;
   outcome: CommitOutcome['kind'];
   statusCommit?: string;
+  /** The write-ahead commit that recorded objects about to be created, when there was one. */
+  intentCommit?: string;
   rescheduled: boolean;
   clusters: ClusterReport[];
   problems: Problem[];
@@ -72,12 +77,27 @@ interface Memo {
   render: RenderResult;
 }
 
-const STATUS_PREFIXES = ['status/clusters/', 'status/placements/'];
+interface SourceState {
+  tip: string;
+  fingerprint: string;
+  fleet: Fleet;
+  statusFiles: Map<string, Uint8Array>;
+  now: Date;
+}
+
+interface Placement {
+  decisions: PlacementDecision[];
+  render: RenderResult;
+  rescheduled: boolean;
+  templates: Map<string, ResourceTemplate>;
+}
+
+type Intent = { kind: 'ready'; base: string; mayCreate: boolean; commit?: string } | { kind: 'superseded'; tip: string };
 
 export class Reconciler {
   private memo?: Memo;
-  private readonly failingSince = new Map<string, number>();
-  /** Objects observed missing (or drifted) that must be re-applied next pass, per cluster. */
+  private readonly readiness: ClusterReadiness;
+  /** Objects seen missing after the last pass applied them: re-applied next pass, per cluster. */
   private readonly forceApply = new Map<string, Set<string>>();
   private lastResync = 0;
   /** What the last pass applied, per reachable cluster: the kinds worth watching. */
@@ -95,254 +115,198 @@ export class Reconciler {
       log: () => {},
       ...opts,
     };
+    this.readiness = new ClusterReadiness(this.opts.connector, this.opts.clusterFailureThresholdMs);
   }
 
   async reconcileOnce(): Promise<PassReport> {
-    const started = Date.now();
-    const { repo, log } = this.opts;
+    const source = await this.readSource();
+    const observed = await this.observeClusters(source);
+    const placement = this.placeAndRender(source, observed);
+    const { rules, notices } = applyRulesFor(source.fleet, placement, this.opts);
+    const prepared = await this.prepareClusters(source, observed, placement, rules, notices);
+    const intent = await this.recordIntent(source, prepared);
+    const base = { tip: source.tip, rescheduled: placement.rescheduled, problems: [...source.fleet.errors, ...placement.render.problems], notices };
+    if (intent.kind === 'superseded') {
+      this.opts.log('info', `branch moved to ${intent.tip.slice(0, 7)} with new desired state before applying; recomputing`);
+      return { ...base, outcome: 'superseded', clusters: observed.map((o) => clusterReport(o)), durationMs: this.elapsedSince(source.now) };
+    }
+    const outcomes = await this.executeClusters(prepared, rules, placement, intent.mayCreate);
+    const report = await this.recordStatus(source, intent.base, observed, placement, outcomes, base);
+    return { ...report, intentCommit: intent.commit, durationMs: this.elapsedSince(source.now) };
+  }
+
+  private async readSource(): Promise<SourceState> {
     const now = this.opts.now();
-    const tip = await repo.sync();
-    const snapshot = await repo.readFleet(tip);
+    const tip = await this.opts.repo.sync();
+    const snapshot = await this.opts.repo.readFleet(tip);
     const statusFiles = new Map(snapshot.files.filter((f) => f.path.startsWith('status/')).map((f) => [f.path, f.content]));
     const fleet = loadFleet(snapshot.files.filter((f) => !f.path.startsWith('status/inventory/')));
-    const notices: string[] = [];
+    return { tip, fingerprint: snapshot.desiredFingerprint, fleet, statusFiles, now };
+  }
 
-    // Observe the clusters first: this pass schedules with what it is about to record.
+  /** This pass schedules with the cluster statuses it is about to record. */
+  private async observeClusters(source: SourceState): Promise<ObservedCluster[]> {
     const limit = pLimit(this.opts.clusterConcurrency);
-    const observed = await Promise.all(fleet.clusters.map((c) => limit(() => this.observeCluster(c, fleet, now))));
+    const { fleet } = source;
+    const observed = await Promise.all(fleet.clusters.map((c) => limit(() => this.readiness.observe(c, fleet.clusterStatuses.get(c.name), source.now))));
     for (const o of observed) fleet.clusterStatuses.set(o.def.name, o.status);
+    return observed;
+  }
+
+  private placeAndRender(source: SourceState, observed: ObservedCluster[]): Placement {
     const readiness = observed.map((o) => `${o.def.name}=${o.ready}`).join(',');
-
-    const resyncDue = this.opts.resyncIntervalMs > 0 && Date.now() - this.lastResync >= this.opts.resyncIntervalMs;
-    const rescheduled = !this.memo || this.memo.fingerprint !== snapshot.desiredFingerprint || this.memo.readiness !== readiness;
-    let decisions: PlacementDecision[];
-    let render: RenderResult;
+    const templates = new Map(source.fleet.templates.map((t) => [identityKey(t.ref), t]));
+    const rescheduled = !this.memo || this.memo.fingerprint !== source.fingerprint || this.memo.readiness !== readiness;
     if (rescheduled || !this.memo) {
-      decisions = scheduleFleet(fleet, { explain: false }).decisions;
-      render = renderFleet(fleet, decisions, { cache: this.memo?.render.cache });
-      this.memo = { fingerprint: snapshot.desiredFingerprint, readiness, decisions, render };
-    } else {
-      ({ decisions, render } = this.memo);
+      const decisions = scheduleFleet(source.fleet, { explain: false }).decisions;
+      const render = renderFleet(source.fleet, decisions, { cache: this.memo?.render.cache });
+      this.memo = { fingerprint: source.fingerprint, readiness, decisions, render };
     }
-    if (resyncDue) this.lastResync = Date.now();
+    return { decisions: this.memo.decisions, render: this.memo.render, rescheduled, templates };
+  }
 
-    const templates = new Map(fleet.templates.map((t) => [identityKey(t.ref), t]));
-    const canTakeOver = takeoverRule(fleet, decisions, templates);
-    const heldEverywhere = new Set(fleet.heldResources.map(identityKey));
-    // Like Karmada, losing (or deleting) the policy does not delete what it propagated: the objects stay as
-    // they are until a policy claims the template again. Deleting the template itself is what prunes.
-    for (const d of decisions) {
-      const key = identityKey(d.resource);
-      if (d.reason === 'NoPolicyMatched' && (fleet.placements.get(key)?.clusters.length ?? 0) > 0) heldEverywhere.add(key);
-    }
-    const brokenFiles = new Set(fleet.brokenFiles);
-    // With fleet.yaml unreadable its limits (maxPruneFraction) are unknown: delete nothing until it is fixed.
-    const settingsBroken = fleet.brokenFiles.some((f) => f === 'fleet.yaml' || f === 'fleet.yml');
-    if (settingsBroken) notices.push('fleet.yaml cannot be read: pruning is suspended on every cluster until it is fixed');
-
-    const reports: ClusterReport[] = await Promise.all(
-      observed.map((o) =>
-        limit(async (): Promise<ClusterReport> => {
-          const base = { name: o.def.name, ready: o.ready, reason: o.probe.reason, message: o.probe.message };
-          if (!o.client || !o.probe.ready) return base;
-          const manifests = render.clusters.find((c) => c.cluster === o.def.name)?.objects ?? [];
-          const held = new Set(heldEverywhere);
-          for (const h of render.held) if (h.cluster === o.def.name) held.add(identityKey(h.ref));
-          for (const d of decisions) if (d.suspendedClusters?.includes(o.def.name)) held.add(identityKey(d.resource));
-          const force = new Set(this.forceApply.get(o.def.name) ?? []);
+  private async prepareClusters(source: SourceState, observed: ObservedCluster[], placement: Placement, rules: ApplyRules, notices: string[]): Promise<PreparedCluster[]> {
+    const resyncDue = this.opts.resyncIntervalMs > 0 && source.now.getTime() - this.lastResync >= this.opts.resyncIntervalMs;
+    if (resyncDue) this.lastResync = source.now.getTime();
+    const limit = pLimit(this.opts.clusterConcurrency);
+    const reachable = observed.filter((o): o is ObservedCluster & { client: NonNullable<ObservedCluster['client']> } => o.client !== undefined && o.probe.ready);
+    const prepared = await Promise.all(
+      reachable.map((o) =>
+        limit(() => {
+          const name = o.def.name;
+          const manifests = placement.render.clusters.find((c) => c.cluster === name)?.objects ?? [];
+          const held = new Set(rules.heldEverywhere);
+          for (const h of placement.render.held) if (h.cluster === name) held.add(identityKey(h.ref));
+          for (const d of placement.decisions) if (d.suspendedClusters?.includes(name)) held.add(identityKey(d.resource));
+          const force = new Set(this.forceApply.get(name) ?? []);
           if (resyncDue) for (const m of manifests) force.add(identityKey(m.ref));
-          const plan = planClusterApply({
-            cluster: o.def.name,
-            desired: manifests.map((m) => ({ ref: m.ref, object: m.object, hash: m.hash, source: m.sourceFile || '(implicit)' })),
-            previous: parseInventory(o.def.name, statusFiles.get(inventoryPath(o.def.name))),
-            held,
-            brokenFiles,
-            forceApply: force,
-            maxPruneFraction: settingsBroken ? 0 : fleet.settings.maxPruneFraction,
-            allowMassPrune: this.opts.allowMassPrune && !settingsBroken,
-            pruneSuspended: settingsBroken,
-          });
-          const changeSet = await applyClusterPlan(o.client, plan, { canTakeOver });
-          this.forceApply.delete(o.def.name);
-          if (changeSet.pruneBlocked) notices.push(changeSet.pruneBlocked);
-          for (const e of changeSet.entries) {
-            if (e.action === 'failed' || e.action === 'conflict') log('warn', `${o.def.name}: ${formatRef(e.ref)} ${e.action}: ${e.message ?? ''}`);
-          }
-          return { ...base, changeSet };
+          const desired = manifests.map((m) => ({ ref: m.ref, object: m.object, hash: m.hash, source: m.sourceFile || '(implicit)' }));
+          return prepareCluster({ observed: o, desired, held, previous: parseInventory(name, source.statusFiles.get(inventoryPath(name))), force }, rules);
         }),
       ),
     );
-
-    this.watchTargets = observed.flatMap((o) => {
-      const report = reports.find((r) => r.name === o.def.name);
-      if (!o.client || !report?.changeSet) return [];
-      const kinds = new Map(report.changeSet.inventory.entries.map((e) => [`${e.ref.apiVersion}|${e.ref.kind}`, { apiVersion: e.ref.apiVersion, kind: e.ref.kind }]));
-      return [{ client: o.client, kinds: [...kinds.values()] }];
-    });
-    const observations = await this.observeObjects(decisions, observed, reports, templates, render, notices);
-    const wanted = new Map<string, string>();
-    for (const o of observed) {
-      const f = clusterStatusFile(o.def.name, o.status);
-      wanted.set(f.path, f.content);
-    }
-    for (const d of decisions) {
-      if (!d.policy && d.clusters.length === 0) continue;
-      const f = placementFile(d, observations.get(identityKey(d.resource)));
-      wanted.set(f.path, f.content);
-    }
-    for (const r of reports) {
-      if (!r.changeSet) continue;
-      const f = inventoryFile(r.changeSet.inventory);
-      wanted.set(f.path, f.content);
-    }
-    const writes = statusWrites(statusFiles, wanted, STATUS_PREFIXES);
-    const problems = [...fleet.errors, ...render.problems];
-    let outcome: CommitOutcome = { kind: 'unchanged' };
-    if (writes.length > 0) {
-      outcome = await repo.commitStatus(tip, writes, commitMessage(tip, writes, reports, notices, problems));
-      if (outcome.kind === 'superseded') log('info', `branch moved to ${outcome.tip.slice(0, 7)} with new desired state; recomputing`);
-    }
-    for (const p of problems) log('warn', formatProblem(p));
-    for (const n of notices) log('warn', n);
-    return {
-      tip,
-      outcome: outcome.kind,
-      statusCommit: outcome.kind === 'committed' ? outcome.commit : undefined,
-      rescheduled,
-      clusters: reports,
-      problems,
-      notices,
-      durationMs: Date.now() - started,
-    };
-  }
-
-  private async observeCluster(def: ClusterDef, fleet: Fleet, now: Date) {
-    const previous = fleet.clusterStatuses.get(def.name);
-    const client = await this.opts.connector.connect(def);
-    const probe: ClusterProbe =
-      typeof client === 'string' ? { ready: false, reason: 'ClusterNotReachable', message: client, status: {} } : await probeCluster(client);
-    const prevReady = previous?.conditions?.find((c) => c.type === 'Ready');
-    let ready = probe.ready;
-    if (probe.ready) this.failingSince.delete(def.name);
-    else {
-      const since = this.failingSince.get(def.name) ?? Date.now();
-      this.failingSince.set(def.name, since);
-      // A blip must not mark a healthy cluster NotReady: only a failure that lasts (Karmada's failure threshold).
-      if (prevReady?.status === 'True' && Date.now() - since < this.opts.clusterFailureThresholdMs) ready = true;
-    }
-    const condition: Condition = probe.ready || !ready
-      ? { type: 'Ready', status: probe.ready ? 'True' : 'False', reason: probe.reason, message: probe.message }
-      : (prevReady as Condition);
-    // An unreachable cluster keeps its last known version and summaries; only its condition changes.
-    const status: ClusterStatus = probe.ready ? { ...probe.status } : { ...(previous ?? {}), ...probe.status };
-    status.conditions = withTransitionTimes([condition], previous?.conditions, now.toISOString().replace(/\.\d+Z$/, 'Z'));
-    return { def, client: typeof client === 'string' ? undefined : client, probe, ready, status };
-  }
-
-  private async observeObjects(
-    decisions: PlacementDecision[],
-    observed: { def: ClusterDef; client?: ClusterClient; probe: ClusterProbe }[],
-    reports: ClusterReport[],
-    templates: Map<string, { object: KubeObject }>,
-    render: RenderResult,
-    notices: string[],
-  ): Promise<Map<string, PlacementObservation>> {
-    const desiredByCluster = new Map(render.clusters.map((c) => [c.cluster, new Map(c.objects.map((o) => [identityKey(o.ref), o.object]))]));
-    const out = new Map<string, PlacementObservation>();
-    const byCluster = new Map(observed.map((o) => [o.def.name, o]));
-    const changes = new Map(reports.map((r) => [r.name, new Map((r.changeSet?.entries ?? []).map((e) => [identityKey(e.ref), e]))]));
-    const inventories = new Map(reports.map((r) => [r.name, new Set((r.changeSet?.inventory.entries ?? []).map((e) => identityKey(e.ref)))]));
-    const limit = pLimit(8);
-    await Promise.all(
-      decisions.map((d) =>
-        limit(async () => {
-          if (d.clusters.length === 0) return;
-          const key = identityKey(d.resource);
-          const members: { cluster: string; applied: boolean; health: HealthStatus; message?: string; object?: KubeObject | null; status?: Record<string, unknown> | null }[] = [];
-          const clusters: PlacementClusterStatus[] = [];
-          for (const pc of d.clusters) {
-            const o = byCluster.get(pc.name);
-            const change = changes.get(pc.name)?.get(key);
-            const applied = inventories.get(pc.name)?.has(key) ?? false;
-            let health: HealthStatus = 'Unknown';
-            let message: string | undefined;
-            let live: KubeObject | undefined;
-            let drift = false;
-            if (!o?.client || !o.probe.ready) message = `cluster ${pc.name} is not reachable`;
-            else if (change?.action === 'conflict' || change?.action === 'failed') {
-              health = change.action === 'conflict' ? 'Missing' : 'Unknown';
-              message = change.message;
-            } else {
-              try {
-                live = await o.client.get(d.resource);
-                const h = assessHealth(live ?? null);
-                health = h.health;
-                message = h.message || undefined;
-                const desired = desiredByCluster.get(pc.name)?.get(key);
-                if (!live && desired && change?.action === 'unchanged') {
-                  // Deleted behind Flotilla's back: put it back now rather than a pass later.
-                  await o.client.apply(desired);
-                  live = await o.client.get(d.resource);
-                  const again = assessHealth(live ?? null);
-                  health = again.health;
-                  message = `was deleted from the cluster; re-applied${again.message ? `: ${again.message}` : ''}`;
-                  notices.push(`${pc.name}: ${formatRef(d.resource)} was missing and has been re-applied`);
-                } else if (!live) this.markForApply(pc.name, key);
-                // Only objects left alone this pass can have drifted; what was just applied is in sync.
-                if (live && desired && change?.action === 'unchanged' && this.opts.detectDrift) {
-                  const found = await this.checkDrift(o.client, live, desired, templates.get(key)?.object);
-                  if (found) {
-                    drift = found.reportOnly;
-                    message = found.message;
-                    notices.push(`${pc.name}: ${formatRef(d.resource)}: ${found.message}`);
-                    if (!found.reportOnly) {
-                      // Judge what is there now, after the correction, not what was found before it.
-                      live = (await o.client.get(d.resource)) ?? live;
-                      health = assessHealth(live).health;
-                    }
-                  }
-                }
-              } catch (err) {
-                message = (err as Error).message;
-              }
-            }
-            clusters.push({ name: pc.name, applied, health, ...(message ? { message } : {}), ...(drift ? { drift: true } : {}) });
-            members.push({ cluster: pc.name, applied, health, object: live ?? null, status: (live?.status as Record<string, unknown> | undefined) ?? null });
-          }
-          const template = templates.get(key)?.object;
-          const aggregated = template ? (aggregateStatus(template, members) as PlacementObservation['aggregated']) : undefined;
-          out.set(key, { clusters, aggregated });
-        }),
-      ),
-    );
-    return out;
+    for (const p of prepared) notices.push(...p.notices);
+    return prepared;
   }
 
   /**
-   * Someone changed the object in the cluster: a server-side apply dry-run of what Flotilla wants differs from
-   * what is there (Flux's method; fields others own are not drift). Corrected at once, unless the template
-   * says to report only.
+   * Write-ahead: before the first request that could create an object, the inventory that lists it (pending) is
+   * committed, so a controller killed mid-apply leaks nothing. If Git cannot take it, nothing new is created this
+   * pass (updates and prunes of known objects are safe and go on).
    */
-  private async checkDrift(client: ClusterClient, live: KubeObject, desired: KubeObject, template: KubeObject | undefined): Promise<{ reportOnly: boolean; message: string } | undefined> {
-    const dryRun = await client.apply(desired, { dryRun: true });
-    const report = detectDrift(live, dryRun);
-    if (!report.drifted) return undefined;
-    const paths = report.changes.map((c) => c.path).slice(0, 5).join(', ') + (report.changes.length > 5 ? ', …' : '');
-    const reportOnly = (template?.metadata.annotations?.[ANNOTATION_DRIFT] ?? '').toLowerCase() === 'report';
-    if (reportOnly) return { reportOnly, message: `drifted from the fleet repository at ${paths} (not corrected: ${ANNOTATION_DRIFT}: report)` };
-    await client.apply(desired);
-    return { reportOnly, message: `drift at ${paths} corrected` };
+  private async recordIntent(source: SourceState, prepared: PreparedCluster[]): Promise<Intent> {
+    const intents = prepared.flatMap((p) => {
+      const inventory = intentInventory(p.input.previous, p.plan.apply, p.input.observed.def.name);
+      const creating = inventory ? inventory.entries.length - (p.input.previous?.entries.length ?? 0) : 0;
+      return inventory ? [{ inventory, creating }] : [];
+    });
+    if (intents.length === 0) return { kind: 'ready', base: source.tip, mayCreate: true };
+    const writes: StatusWrite[] = intents.map((i) => {
+      const f = inventoryFile(i.inventory);
+      return { path: f.path, content: new TextEncoder().encode(f.content) };
+    });
+    try {
+      const outcome = await this.opts.repo.commitStatus(source.tip, writes, intentCommitMessage(source.tip, intents));
+      if (outcome.kind === 'superseded') return { kind: 'superseded', tip: outcome.tip };
+      for (const w of writes) source.statusFiles.set(w.path, w.content!);
+      return outcome.kind === 'committed' ? { kind: 'ready', base: outcome.commit, mayCreate: true, commit: outcome.commit } : { kind: 'ready', base: source.tip, mayCreate: true };
+    } catch (err) {
+      this.opts.log('error', `cannot record the objects about to be created; creating nothing this pass: ${(err as Error).message}`);
+      return { kind: 'ready', base: source.tip, mayCreate: false };
+    }
   }
 
-  private markForApply(cluster: string, key: string): void {
-    const set = this.forceApply.get(cluster) ?? new Set<string>();
-    set.add(key);
-    this.forceApply.set(cluster, set);
+  private async executeClusters(prepared: PreparedCluster[], rules: ApplyRules, placement: Placement, mayCreate: boolean): Promise<Map<string, ClusterOutcome>> {
+    const limit = pLimit(this.opts.clusterConcurrency);
+    const outcomes = new Map<string, ClusterOutcome>();
+    await Promise.all(
+      prepared.map((p) =>
+        limit(async () => {
+          const name = p.input.observed.def.name;
+          const placed = placement.decisions.filter((d) => d.clusters.some((c) => c.name === name)).map((d) => d.resource);
+          const outcome = await executeCluster(p, rules, placed, mayCreate);
+          outcomes.set(name, outcome);
+          if (outcome.missing.length > 0) this.forceApply.set(name, new Set(outcome.missing));
+          else this.forceApply.delete(name);
+        }),
+      ),
+    );
+    this.watchTargets = prepared.map((p) => {
+      const entries = outcomes.get(p.input.observed.def.name)?.changeSet.inventory.entries ?? [];
+      const kinds = new Map(entries.map((e) => [`${e.ref.apiVersion}|${e.ref.kind}`, { apiVersion: e.ref.apiVersion, kind: e.ref.kind }]));
+      return { client: p.input.observed.client, kinds: [...kinds.values()] };
+    });
+    return outcomes;
+  }
+
+  private async recordStatus(
+    source: SourceState,
+    commitBase: string,
+    observed: ObservedCluster[],
+    placement: Placement,
+    outcomes: Map<string, ClusterOutcome>,
+    base: Omit<PassReport, 'outcome' | 'clusters' | 'durationMs'>,
+  ): Promise<Omit<PassReport, 'durationMs'>> {
+    const { log } = this.opts;
+    const clusters = observed.map((o) => clusterReport(o, outcomes.get(o.def.name)?.changeSet));
+    for (const o of outcomes.values()) if (o.changeSet.pruneBlocked) base.notices.push(o.changeSet.pruneBlocked);
+    const observations = observePlacements(placement.decisions, outcomes, placement.templates);
+    const sources = new Map([...placement.templates].map(([k, t]) => [k, t.source]));
+    const wanted = wantedStatusFiles(
+      { clusters: observed.map((o) => ({ name: o.def.name, status: o.status })), decisions: placement.decisions, observations, inventories: [...outcomes.values()].map((o) => o.changeSet.inventory), sources },
+      base.problems,
+    );
+    const writes = statusWrites(source.statusFiles, wanted, OWNED_STATUS_PREFIXES);
+    let outcome: CommitOutcome = { kind: 'unchanged' };
+    if (writes.length > 0) {
+      outcome = await this.opts.repo.commitStatus(commitBase, writes, statusCommitMessage(source.tip, writes, clusters, base.notices, base.problems));
+      if (outcome.kind === 'superseded') log('info', `branch moved to ${outcome.tip.slice(0, 7)} with new desired state; recomputing`);
+    }
+    for (const c of clusters) {
+      for (const e of c.changeSet?.entries ?? []) if (e.action === 'failed' || e.action === 'conflict') log('warn', `${c.name}: ${formatRef(e.ref)} ${e.action}: ${e.message ?? ''}`);
+    }
+    for (const p of base.problems) log('warn', formatProblem(p));
+    for (const n of base.notices) log('warn', n);
+    return { ...base, outcome: outcome.kind, statusCommit: outcome.kind === 'committed' ? outcome.commit : undefined, clusters };
+  }
+
+  private elapsedSince(start: Date): number {
+    return this.opts.now().getTime() - start.getTime();
   }
 }
 
+function clusterReport(o: ObservedCluster, changeSet?: ChangeSet): ClusterReport {
+  return { name: o.def.name, ready: o.ready, reason: o.probe.reason, message: o.probe.message, ...(changeSet ? { changeSet } : {}) };
+}
+
+/** The fleet-wide rules of this pass: what is held everywhere, what may be pruned or taken over. */
+function applyRulesFor(fleet: Fleet, placement: Placement, opts: { allowMassPrune: boolean; detectDrift: boolean }): { rules: ApplyRules; notices: string[] } {
+  const notices: string[] = [];
+  const heldEverywhere = new Set(fleet.heldResources.map(identityKey));
+  // Like Karmada, losing (or deleting) the policy does not delete what it propagated: the objects stay as they
+  // are until a policy claims the template again. Deleting the template itself is what prunes.
+  for (const d of placement.decisions) {
+    const key = identityKey(d.resource);
+    if (d.reason === 'NoPolicyMatched' && (fleet.placements.get(key)?.clusters.length ?? 0) > 0) heldEverywhere.add(key);
+  }
+  // With fleet.yaml unreadable its limits (maxPruneFraction) are unknown: delete nothing until it is fixed.
+  const settingsBroken = fleet.brokenFiles.some((f) => f === 'fleet.yaml' || f === 'fleet.yml');
+  if (settingsBroken) notices.push('fleet.yaml cannot be read: pruning is suspended on every cluster until it is fixed');
+  const rules: ApplyRules = {
+    heldEverywhere,
+    brokenFiles: new Set(fleet.brokenFiles),
+    settingsBroken,
+    maxPruneFraction: fleet.settings.maxPruneFraction,
+    allowMassPrune: opts.allowMassPrune,
+    canTakeOver: takeoverRule(fleet, placement.decisions, placement.templates),
+    detectDrift: opts.detectDrift,
+    driftReportOnly: (key) => (placement.templates.get(key)?.object.metadata.annotations?.[ANNOTATION_DRIFT] ?? '').toLowerCase() === 'report',
+  };
+  return { rules, notices };
+}
+
 /** Take over an unmanaged object only when the policy or the template says Overwrite (Karmada's rule). */
-function takeoverRule(fleet: Fleet, decisions: PlacementDecision[], templates: Map<string, { object: KubeObject }>): (ref: ObjectRef) => boolean {
+function takeoverRule(fleet: Fleet, decisions: PlacementDecision[], templates: Map<string, ResourceTemplate>): (ref: ObjectRef) => boolean {
   const byRef = new Map(decisions.map((d) => [identityKey(d.resource), d]));
   return (ref) => {
     const annotations = templates.get(identityKey(ref))?.object.metadata.annotations ?? {};
@@ -354,24 +318,3 @@ function takeoverRule(fleet: Fleet, decisions: PlacementDecision[], templates: M
     return doc?.spec.conflictResolution === 'Overwrite';
   };
 }
-
-function commitMessage(tip: string, writes: { path: string; content: Uint8Array | null }[], reports: ClusterReport[], notices: string[], problems: Problem[]): string {
-  const lines: string[] = [];
-  const clusterFiles = writes.filter((w) => w.path.startsWith('status/clusters/')).length;
-  const placementFiles = writes.filter((w) => w.path.startsWith('status/placements/')).length;
-  const parts: string[] = [];
-  if (clusterFiles) parts.push(`${clusterFiles} cluster${clusterFiles > 1 ? 's' : ''}`);
-  if (placementFiles) parts.push(`${placementFiles} placement${placementFiles > 1 ? 's' : ''}`);
-  if (parts.length === 0) parts.push('inventory');
-  lines.push(`flotilla: status of ${tip.slice(0, 7)} (${parts.join(', ')})`, '');
-  for (const r of reports) {
-    const counts = new Map<string, number>();
-    for (const e of r.changeSet?.entries ?? []) if (e.action !== 'unchanged') counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
-    const summary = [...counts].map(([a, n]) => `${n} ${a}`).join(', ');
-    lines.push(`${r.name}: ${r.ready ? 'Ready' : `NotReady (${r.reason})`}${summary ? `; ${summary}` : ''}`);
-  }
-  for (const n of notices) lines.push(`! ${n}`);
-  if (problems.length > 0) lines.push(`! ${problems.length} problem(s) in the fleet; first: ${formatProblem(problems[0]!)}`);
-  return lines.join('\n');
-}
-

@@ -8,6 +8,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { FleetRepository } from '../git/repo.js';
 import type { Logger, PassReport, Reconciler } from './reconcile.js';
 import { FleetWatcher } from '../observe/watch.js';
+import { UsageError } from '../model/errors.js';
 
 export interface RunOptions {
   reconciler: Reconciler;
@@ -26,13 +27,30 @@ export function jittered(intervalMs: number, random = Math.random): number {
   return Math.round(intervalMs * (0.9 + 0.2 * random()));
 }
 
-export async function runController(opts: RunOptions): Promise<PassReport | undefined> {
+/** What the controller loop ends with: the last pass's report, and the error of the last pass if it threw. */
+export interface RunResult {
+  last?: PassReport;
+  error?: Error;
+}
+
+/**
+ * Whether a pass left anything undone: a fleet problem, a cluster not Ready, or an object that failed, conflicted
+ * or was skipped. `run --once` exits non-zero on it, so a CI job or a cron notices.
+ */
+export function passFailed(r: RunResult): boolean {
+  if (r.error || !r.last) return true;
+  const { last } = r;
+  if (last.problems.length > 0 || last.clusters.some((c) => !c.ready)) return true;
+  return last.clusters.some((c) => c.changeSet?.entries.some((e) => e.action === 'failed' || e.action === 'conflict' || e.action === 'skipped'));
+}
+
+export async function runController(opts: RunOptions): Promise<RunResult> {
   const { reconciler, log } = opts;
   let wake: (() => void) | undefined;
   let pending: boolean;
   let watcher: FSWatcher | undefined;
   if (opts.watch && !opts.once) {
-    if (opts.repo.isRemote) throw new Error('--watch works with a local repository; remote repositories are polled (or told by webhook)');
+    if (opts.repo.isRemote) throw new UsageError('--watch works with a local repository; remote repositories are polled (or told by webhook)');
     const g = opts.repo.gitdir;
     watcher = watch([join(g, 'refs', 'heads'), join(g, 'packed-refs'), join(g, 'HEAD')], { ignoreInitial: true, depth: 3 });
     let timer: NodeJS.Timeout | undefined;
@@ -60,11 +78,13 @@ export async function runController(opts: RunOptions): Promise<PassReport | unde
         })
       : undefined;
   let last: PassReport | undefined;
+  let error: Error | undefined;
   try {
     while (!opts.signal?.aborted) {
       pending = false;
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
+          error = undefined;
           last = await reconciler.reconcileOnce();
           clusterWatcher?.update(reconciler.watchTargets);
           opts.onPass?.(last);
@@ -72,7 +92,8 @@ export async function runController(opts: RunOptions): Promise<PassReport | unde
           if (last.outcome !== 'superseded') break;
         } catch (err) {
           // A failed fetch or push: nothing was pruned on its account; try again next tick.
-          log('error', `reconcile failed: ${(err as Error).message}`);
+          error = err as Error;
+          log('error', `reconcile failed: ${error.message}`);
           break;
         }
       }
@@ -92,7 +113,7 @@ export async function runController(opts: RunOptions): Promise<PassReport | unde
     clusterWatcher?.stop();
     await watcher?.close();
   }
-  return last;
+  return { last, error };
 }
 
 export function summarize(r: PassReport): string {

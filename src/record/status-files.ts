@@ -90,7 +90,7 @@ export function inventoryFile(inv: Inventory): { path: string; content: string }
       apiVersion: API_VERSION,
       kind: 'Inventory',
       metadata: { name: inv.cluster },
-      entries: inv.entries.map((e) => ({ ...e.ref, hash: e.hash, source: e.source })),
+      entries: inv.entries.map((e) => ({ ...e.ref, hash: e.hash, source: e.source, ...(e.pending ? { pending: true } : {}) })),
     }),
   };
 }
@@ -109,6 +109,7 @@ export function parseInventory(cluster: string, content: Uint8Array | undefined)
         ref: { apiVersion: String(e.apiVersion), kind: String(e.kind), namespace: String(e.namespace ?? ''), name: String(e.name) },
         hash: String(e.hash ?? ''),
         source: String(e.source ?? ''),
+        ...(e.pending === true ? { pending: true } : {}),
       })),
     };
   } catch {

@@ -1,0 +1,184 @@
+/**
+ * Steps 2 and 3 of a pass, for one member cluster: prepare (read what is live, find objects deleted by hand or
+ * drifted, plan) and execute (the plan, then read back what was placed). Every write to the cluster is an entry
+ * of the plan, so the change set, the inventory and the commit message see all of them. Errors stay in the
+ * result: one cluster's failure never stops the others.
+ */
+import pLimit from 'p-limit';
+import { applyClusterPlan, type ChangeEntry, type ChangeSet } from '../apply/apply-cluster.js';
+import type { Inventory } from '../apply/inventory.js';
+import { planClusterApply, type ClusterPlan, type DesiredObject } from '../apply/plan.js';
+import { detectDrift } from '../drift/index.js';
+import type { ClusterClient } from '../kube/client.js';
+import type { KubeObject } from '../model/kube.js';
+import { formatRef, identityKey, type ObjectRef } from '../model/refs.js';
+import type { ObservedCluster } from './observe-clusters.js';
+
+/** What the whole fleet decided this pass about applying and pruning. */
+export interface ApplyRules {
+  /** Objects held on every cluster (duplicates, lost policies, held overrides). */
+  heldEverywhere: Set<string>;
+  brokenFiles: Set<string>;
+  /** fleet.yaml could not be read: its limits are unknown, so nothing is deleted. */
+  settingsBroken: boolean;
+  maxPruneFraction: number;
+  allowMassPrune: boolean;
+  canTakeOver: (ref: ObjectRef) => boolean;
+  detectDrift: boolean;
+  /** Whether drift of this object is only reported, not corrected. */
+  driftReportOnly: (key: string) => boolean;
+}
+
+export interface ClusterInput {
+  observed: ObservedCluster & { client: ClusterClient };
+  desired: DesiredObject[];
+  /** Held on this cluster only (failed overrides, suspended dispatching). */
+  held: Set<string>;
+  previous: Inventory | undefined;
+  /** Re-apply even if unchanged (periodic resync, objects seen missing after the last pass). */
+  force: Set<string>;
+}
+
+export interface ObjectNote {
+  message: string;
+  drift?: boolean;
+}
+
+export interface PreparedCluster {
+  input: ClusterInput;
+  plan: ClusterPlan;
+  /** Objects left unchanged by the plan, as read before acting (undefined: absent). */
+  live: Map<string, KubeObject | undefined>;
+  notes: Map<string, ObjectNote>;
+  notices: string[];
+}
+
+export async function prepareCluster(input: ClusterInput, rules: ApplyRules): Promise<PreparedCluster> {
+  const { client } = input.observed;
+  const planWith = (force: Set<string>, desired: DesiredObject[]) =>
+    planClusterApply({
+      cluster: client.name,
+      desired,
+      previous: input.previous,
+      held: input.held,
+      brokenFiles: rules.brokenFiles,
+      forceApply: force,
+      maxPruneFraction: rules.settingsBroken ? 0 : rules.maxPruneFraction,
+      allowMassPrune: rules.allowMassPrune && !rules.settingsBroken,
+      pruneSuspended: rules.settingsBroken,
+    });
+  const first = planWith(input.force, input.desired);
+  const inspected = await inspectUnchanged(client, first.unchanged, rules);
+  if (inspected.reasons.size === 0) return { input, plan: first, ...inspected };
+  const force = new Set([...input.force, ...inspected.reasons.keys()]);
+  const desired = input.desired.map((d) => {
+    const reason = inspected.reasons.get(identityKey(d.ref));
+    return reason ? { ...d, reason } : d;
+  });
+  return { input, plan: planWith(force, desired), ...inspected };
+}
+
+/**
+ * Objects the plan would leave alone are read, and compared with a server-side apply dry-run of what the fleet
+ * wants (Flux's method: fields other managers own are not drift). What was deleted or drifted is re-applied by
+ * the plan, with the reason.
+ */
+async function inspectUnchanged(client: ClusterClient, unchanged: DesiredObject[], rules: ApplyRules) {
+  const live = new Map<string, KubeObject | undefined>();
+  const reasons = new Map<string, string>();
+  const notes = new Map<string, ObjectNote>();
+  const notices: string[] = [];
+  const limit = pLimit(8);
+  await Promise.all(
+    unchanged.map((d) =>
+      limit(async () => {
+        const key = identityKey(d.ref);
+        try {
+          const found = await client.get(d.ref);
+          live.set(key, found);
+          if (!found) {
+            reasons.set(key, 'was deleted from the cluster; re-applied');
+            notices.push(`${client.name}: ${formatRef(d.ref)} was missing and has been re-applied`);
+            return;
+          }
+          if (!rules.detectDrift) return;
+          const drift = detectDrift(found, await client.apply(d.object, { dryRun: true }));
+          if (!drift.drifted) return;
+          const paths = drift.changes.map((c) => c.path).slice(0, 5).join(', ') + (drift.changes.length > 5 ? ', …' : '');
+          if (rules.driftReportOnly(key)) {
+            const message = `drifted from the fleet repository at ${paths} (not corrected: flotilla.dev/drift: report)`;
+            notes.set(key, { message, drift: true });
+            notices.push(`${client.name}: ${formatRef(d.ref)}: ${message}`);
+          } else {
+            reasons.set(key, `drift at ${paths} corrected`);
+            notices.push(`${client.name}: ${formatRef(d.ref)}: drift at ${paths} corrected`);
+          }
+        } catch (err) {
+          notes.set(key, { message: (err as Error).message });
+        }
+      }),
+    ),
+  );
+  return { live, reasons, notes, notices };
+}
+
+export interface ClusterOutcome {
+  changeSet: ChangeSet;
+  /** The change set's entries by identity key. */
+  changes: Map<string, ChangeEntry>;
+  /** Confirmed entries of the new inventory: what is known to be applied. */
+  applied: Set<string>;
+  /** Every object placed on the cluster, as it is after the pass (undefined: absent). */
+  live: Map<string, KubeObject | undefined>;
+  notes: Map<string, ObjectNote>;
+  notices: string[];
+  /** Placed objects found absent after this pass applied them: re-apply next pass. */
+  missing: string[];
+}
+
+/**
+ * Carries out the plan. `mayCreate` says whether an object absent from the previous inventory may be created:
+ * false when its intent could not be recorded first, since a crash could then leak it.
+ */
+export async function executeCluster(prepared: PreparedCluster, rules: ApplyRules, placed: ObjectRef[], mayCreate: boolean): Promise<ClusterOutcome> {
+  const { client } = prepared.input.observed;
+  const known = new Set((prepared.input.previous?.entries ?? []).map((e) => identityKey(e.ref)));
+  const deferred = mayCreate ? [] : prepared.plan.apply.filter((d) => !known.has(identityKey(d.ref)));
+  const plan = deferred.length === 0 ? prepared.plan : { ...prepared.plan, apply: prepared.plan.apply.filter((d) => known.has(identityKey(d.ref))) };
+  const changeSet = await applyClusterPlan(client, plan, { canTakeOver: rules.canTakeOver });
+  for (const d of deferred) {
+    changeSet.entries.push({ ref: d.ref, action: 'skipped', message: 'not created: the fleet repository could not record it first (retried next pass)' });
+  }
+  const changes = new Map(changeSet.entries.map((e) => [identityKey(e.ref), e]));
+  const { live, missing } = await readPlaced(client, placed, changes, prepared.live);
+  const applied = new Set(changeSet.inventory.entries.filter((e) => !e.pending).map((e) => identityKey(e.ref)));
+  return { changeSet, changes, applied, live, notes: prepared.notes, notices: prepared.notices, missing };
+}
+
+async function readPlaced(client: ClusterClient, placed: ObjectRef[], changes: Map<string, ChangeEntry>, before: Map<string, KubeObject | undefined>) {
+  const live = new Map<string, KubeObject | undefined>();
+  const missing: string[] = [];
+  const limit = pLimit(8);
+  await Promise.all(
+    placed.map((ref) =>
+      limit(async () => {
+        const key = identityKey(ref);
+        const change = changes.get(key);
+        if (change?.action === 'conflict' || change?.action === 'failed' || change?.action === 'skipped') return;
+        const wrote = change?.action === 'created' || change?.action === 'configured';
+        if (!wrote && before.has(key)) {
+          live.set(key, before.get(key));
+          return;
+        }
+        try {
+          const found = await client.get(ref);
+          live.set(key, found);
+          if (!found) missing.push(key);
+        } catch {
+          // Health stays Unknown for this object; the next pass reads it again.
+        }
+      }),
+    ),
+  );
+  return { live, missing };
+}

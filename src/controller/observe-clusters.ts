@@ -1,0 +1,53 @@
+/**
+ * Step 1 of a pass: how each member cluster is doing. A cluster is recorded NotReady only after failing for the
+ * failure threshold (Karmada's), so one blip does not reschedule the fleet; until then its last Ready condition
+ * stands.
+ */
+import type { ClusterClient } from '../kube/client.js';
+import type { ClusterDef, ClusterStatus } from '../model/fleet.js';
+import type { Condition } from '../model/kube.js';
+import { probeCluster, type ClusterProbe } from '../observe/cluster-status.js';
+import { withTransitionTimes } from '../record/status-files.js';
+import type { ClusterConnector } from './clusters.js';
+
+export interface ObservedCluster {
+  def: ClusterDef;
+  /** Absent when no client could be made (no context, refused credentials). */
+  client?: ClusterClient;
+  probe: ClusterProbe;
+  /** Ready as recorded: a failure younger than the threshold still counts as Ready. */
+  ready: boolean;
+  status: ClusterStatus;
+}
+
+export class ClusterReadiness {
+  private readonly failingSince = new Map<string, number>();
+
+  constructor(
+    private readonly connector: ClusterConnector,
+    private readonly failureThresholdMs: number,
+  ) {}
+
+  async observe(def: ClusterDef, previous: ClusterStatus | undefined, now: Date): Promise<ObservedCluster> {
+    const connected = await this.connector.connect(def);
+    const probe: ClusterProbe = connected.ok ? await probeCluster(connected.client) : { ready: false, reason: 'ClusterNotReachable', message: connected.reason, status: {} };
+    const prevReady = previous?.conditions?.find((c) => c.type === 'Ready');
+    const ready = this.recordedReady(def.name, probe.ready, prevReady?.status === 'True', now.getTime());
+    const condition: Condition =
+      probe.ready || !ready ? { type: 'Ready', status: probe.ready ? 'True' : 'False', reason: probe.reason, message: probe.message } : (prevReady as Condition);
+    // An unreachable cluster keeps its last known version and summaries; only its condition changes.
+    const status: ClusterStatus = probe.ready ? { ...probe.status } : { ...(previous ?? {}), ...probe.status };
+    status.conditions = withTransitionTimes([condition], previous?.conditions, now.toISOString().replace(/\.\d+Z$/, 'Z'));
+    return { def, client: connected.ok ? connected.client : undefined, probe, ready, status };
+  }
+
+  private recordedReady(cluster: string, probedReady: boolean, wasReady: boolean, nowMs: number): boolean {
+    if (probedReady) {
+      this.failingSince.delete(cluster);
+      return true;
+    }
+    const since = this.failingSince.get(cluster) ?? nowMs;
+    this.failingSince.set(cluster, since);
+    return wasReady && nowMs - since < this.failureThresholdMs;
+  }
+}

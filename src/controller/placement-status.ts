@@ -1,0 +1,54 @@
+/**
+ * Step 4 of a pass: what each placement looks like on its clusters, from what the cluster steps read. Pure: the
+ * cluster steps did all the I/O, so this is plain data in and out.
+ */
+import { aggregateStatus, assessHealth } from '../health/index.js';
+import type { HealthStatus, PlacementClusterStatus } from '../model/fleet.js';
+import type { KubeObject } from '../model/kube.js';
+import type { PlacementDecision } from '../model/placement.js';
+import { identityKey } from '../model/refs.js';
+import type { PlacementObservation } from '../record/status-files.js';
+import type { ClusterOutcome } from './cluster-pass.js';
+
+/** Per cluster name: its outcome this pass, or undefined when it could not be worked on. */
+export type ClusterOutcomes = ReadonlyMap<string, ClusterOutcome | undefined>;
+
+export function observePlacements(decisions: PlacementDecision[], outcomes: ClusterOutcomes, templates: ReadonlyMap<string, { object: KubeObject }>): Map<string, PlacementObservation> {
+  const out = new Map<string, PlacementObservation>();
+  for (const d of decisions) {
+    if (d.clusters.length === 0) continue;
+    const key = identityKey(d.resource);
+    const members = d.clusters.map((pc) => observeOne(key, pc.name, outcomes.get(pc.name)));
+    const template = templates.get(key)?.object;
+    const aggregated = template
+      ? (aggregateStatus(
+          template,
+          members.map((m) => ({ cluster: m.status.name, applied: m.status.applied, health: m.status.health, object: m.live ?? null, status: (m.live?.status as Record<string, unknown> | undefined) ?? null })),
+        ) as PlacementObservation['aggregated'])
+      : undefined;
+    out.set(key, { clusters: members.map((m) => m.status), aggregated });
+  }
+  return out;
+}
+
+function observeOne(key: string, cluster: string, outcome: ClusterOutcome | undefined): { status: PlacementClusterStatus; live?: KubeObject } {
+  if (!outcome) return { status: { name: cluster, applied: false, health: 'Unknown', message: `cluster ${cluster} is not reachable` } };
+  const applied = outcome.applied.has(key);
+  const change = outcome.changes.get(key);
+  const status = (health: HealthStatus, message?: string, drift?: boolean): PlacementClusterStatus => ({
+    name: cluster,
+    applied,
+    health,
+    ...(message ? { message } : {}),
+    ...(drift ? { drift: true } : {}),
+  });
+  if (change?.action === 'conflict') return { status: status('Missing', change.message) };
+  if (change?.action === 'failed' || change?.action === 'skipped') return { status: status('Unknown', change.message) };
+  const note = outcome.notes.get(key);
+  if (!outcome.live.has(key)) return { status: status('Unknown', note?.message) };
+  const live = outcome.live.get(key);
+  const health = assessHealth(live ?? null);
+  // A write with a reason (re-applied after a deletion, drift corrected) says so; otherwise the health speaks.
+  const message = change?.message ? `${change.message}${health.message ? `: ${health.message}` : ''}` : (note?.message ?? (health.message || undefined));
+  return { status: status(health.health, message, note?.drift), live };
+}
