@@ -6,7 +6,7 @@ const cluster = (name: string, annotations: Record<string, string> = {}): Cluste
   name,
   labels: {},
   annotations,
-  spec: {},
+  spec: { syncMode: 'Push' },
   source: { file: 'clusters/c.yaml', line: 1, column: 1 },
 });
 

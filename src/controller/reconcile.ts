@@ -17,7 +17,7 @@ import { formatProblem, type Problem } from '../model/problem.js';
 import { formatRef, identityKey, type ObjectRef } from '../model/refs.js';
 import type { WatchTarget } from '../observe/watch.js';
 import { inventoryFile, parseInventory } from '../record/status-files.js';
-import { inventoryPath } from '../record/paths.js';
+import { inventoryPath, placementPath } from '../record/paths.js';
 import { renderFleet, type RenderResult } from '../render/index.js';
 import { scheduleFleet } from '../schedule/index.js';
 import { executeCluster, prepareCluster, type ApplyRules, type ClusterOutcome, type PreparedCluster } from './cluster-pass.js';
@@ -122,7 +122,7 @@ export class Reconciler {
     const source = await this.readSource();
     const observed = await this.observeClusters(source);
     const placement = this.placeAndRender(source, observed);
-    const { rules, notices } = applyRulesFor(source.fleet, placement, this.opts);
+    const { rules, notices, orphaned } = applyRulesFor(source.fleet, placement, this.opts);
     const prepared = await this.prepareClusters(source, observed, placement, rules, notices);
     const intent = await this.recordIntent(source, prepared);
     const base = { tip: source.tip, rescheduled: placement.rescheduled, problems: [...source.fleet.errors, ...placement.render.problems], notices };
@@ -131,7 +131,7 @@ export class Reconciler {
       return { ...base, outcome: 'superseded', clusters: observed.map((o) => clusterReport(o)), durationMs: this.elapsedSince(source.now) };
     }
     const outcomes = await this.executeClusters(prepared, rules, placement, intent.mayCreate);
-    const report = await this.recordStatus(source, intent.base, observed, placement, outcomes, base);
+    const report = await this.recordStatus(source, intent.base, observed, placement, outcomes, orphaned, base);
     return { ...report, intentCommit: intent.commit, durationMs: this.elapsedSince(source.now) };
   }
 
@@ -245,6 +245,7 @@ export class Reconciler {
     observed: ObservedCluster[],
     placement: Placement,
     outcomes: Map<string, ClusterOutcome>,
+    orphaned: ObjectRef[],
     base: Omit<PassReport, 'outcome' | 'clusters' | 'durationMs'>,
   ): Promise<Omit<PassReport, 'durationMs'>> {
     const { log } = this.opts;
@@ -256,6 +257,13 @@ export class Reconciler {
       { clusters: observed.map((o) => ({ name: o.def.name, status: o.status })), decisions: placement.decisions, observations, inventories: [...outcomes.values()].map((o) => o.changeSet.inventory), sources },
       base.problems,
     );
+    // A template whose policy is gone keeps its objects where they are, so its placement record stays too: it is
+    // what holds them on the next pass (deleting it would turn them into prune candidates).
+    for (const ref of orphaned) {
+      const path = placementPath(ref);
+      const current = source.statusFiles.get(path);
+      if (current) wanted.set(path, new TextDecoder().decode(current));
+    }
     const writes = statusWrites(source.statusFiles, wanted, OWNED_STATUS_PREFIXES);
     let outcome: CommitOutcome = { kind: 'unchanged' };
     if (writes.length > 0) {
@@ -280,14 +288,18 @@ function clusterReport(o: ObservedCluster, changeSet?: ChangeSet): ClusterReport
 }
 
 /** The fleet-wide rules of this pass: what is held everywhere, what may be pruned or taken over. */
-function applyRulesFor(fleet: Fleet, placement: Placement, opts: { allowMassPrune: boolean; detectDrift: boolean }): { rules: ApplyRules; notices: string[] } {
+function applyRulesFor(fleet: Fleet, placement: Placement, opts: { allowMassPrune: boolean; detectDrift: boolean }): { rules: ApplyRules; notices: string[]; orphaned: ObjectRef[] } {
   const notices: string[] = [];
   const heldEverywhere = new Set(fleet.heldResources.map(identityKey));
+  const orphaned: ObjectRef[] = [];
   // Like Karmada, losing (or deleting) the policy does not delete what it propagated: the objects stay as they
   // are until a policy claims the template again. Deleting the template itself is what prunes.
   for (const d of placement.decisions) {
     const key = identityKey(d.resource);
-    if (d.reason === 'NoPolicyMatched' && (fleet.placements.get(key)?.clusters.length ?? 0) > 0) heldEverywhere.add(key);
+    if (d.reason === 'NoPolicyMatched' && (fleet.placements.get(key)?.clusters.length ?? 0) > 0) {
+      heldEverywhere.add(key);
+      orphaned.push(d.resource);
+    }
   }
   // With fleet.yaml unreadable its limits (maxPruneFraction) are unknown: delete nothing until it is fixed.
   const settingsBroken = fleet.brokenFiles.some((f) => f === 'fleet.yaml' || f === 'fleet.yml');
@@ -302,7 +314,7 @@ function applyRulesFor(fleet: Fleet, placement: Placement, opts: { allowMassPrun
     detectDrift: opts.detectDrift,
     driftReportOnly: (key) => (placement.templates.get(key)?.object.metadata.annotations?.[ANNOTATION_DRIFT] ?? '').toLowerCase() === 'report',
   };
-  return { rules, notices };
+  return { rules, notices, orphaned };
 }
 
 /** Take over an unmanaged object only when the policy or the template says Overwrite (Karmada's rule). */
