@@ -1,6 +1,6 @@
 /**
  * Cluster credentials: never from the fleet repository. A kubeconfig context named by the Cluster's
- * `flotilla.dev/context` annotation, else the context named like the cluster (fleet-repo.md).
+ * `flotilla.dev/context` annotation, else the context named like the cluster (docs/fleet-repository.md#clusters).
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterClient } from '../kube/client.js';
