@@ -1,6 +1,6 @@
 /**
  * `flotilla` command line. Commands parse flags and call into the stages; no logic lives here.
- * Exit codes (cli.md): 0 success, 1 the fleet has errors (output for everything valid was still produced),
+ * Exit codes (docs/cli.md#exit-codes): 0 success, 1 the fleet has errors (output for everything valid was still produced),
  * 2 usage error.
  */
 import { Command, CommanderError } from '@commander-js/extra-typings';

@@ -10,7 +10,7 @@ export interface AssessedObject {
   message: string;
 }
 
-/** Exactly the JSON of `flotilla health -f` (cli.md): one entry per input object, in input order. */
+/** Exactly the JSON of `flotilla health -f` (docs/cli.md#flotilla-health): one entry per input object, in input order. */
 export function assessObjects(objs: readonly KubeObject[]): { objects: AssessedObject[] } {
   return { objects: objs.map((o) => ({ resource: refOf(o), ...assessHealth(o) })) };
 }

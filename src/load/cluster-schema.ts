@@ -1,6 +1,6 @@
 /**
  * Karmada `Cluster` spec (cluster.karmada.io/v1alpha1) as Flotilla reads it, and the credential check: the
- * fleet repository must never hold a cluster's secrets (fleet-repo.md, Clusters).
+ * fleet repository must never hold a cluster's secrets (docs/fleet-repository.md#clusters).
  */
 import type { FieldPath } from './field-path.js';
 import { isPlainObject } from './json.js';

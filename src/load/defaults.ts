@@ -1,6 +1,6 @@
 /**
- * Karmada's defaults for policies, applied as its API server and mutating webhooks would (karmada-semantics.md
- * §1.1–1.4, §4; pkg/webhook/propagationpolicy/mutating.go, pkg/util/helper/policy.go, CRD default markers),
+ * Karmada's defaults for policies, applied as its API server and mutating webhooks would (docs/fleet-repository.md#defaults;
+ * Karmada's pkg/webhook/propagationpolicy/mutating.go, pkg/util/helper/policy.go, CRD default markers),
  * so that every later stage sees the object Karmada would have stored.
  *
  * Not applied: the default not-ready/unreachable NoExecute tolerations (older webhooks add them; they only matter

@@ -1,5 +1,5 @@
 /**
- * Load + validate stage: the fleet repository's files → the Fleet model (fleet-repo.md), with every problem
+ * Load + validate stage: the fleet repository's files → the Fleet model (docs/fleet-repository.md), with every problem
  * as a `file:line:column` Problem and Karmada's policy defaults applied.
  */
 export { loadFleet, type LoadOptions } from './load-fleet.js';

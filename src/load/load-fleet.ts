@@ -1,5 +1,5 @@
 /**
- * The load + validate stage: a snapshot of the fleet repository in, the Fleet model out (fleet-repo.md).
+ * The load + validate stage: a snapshot of the fleet repository in, the Fleet model out (docs/fleet-repository.md).
  * Pure and total: bad input never throws, it becomes a Problem; a file that cannot be read completely is listed
  * in `brokenFiles` and every other file is still loaded. Output does not depend on the order of `files`.
  */

@@ -1,5 +1,5 @@
 /**
- * Which part of the fleet a repository path belongs to (fleet-repo.md, Layout). Paths are relative and
+ * Which part of the fleet a repository path belongs to (docs/fleet-repository.md#layout). Paths are relative and
  * `/`-separated; anything that is not a `.yaml`/`.yml` file in a fleet directory is not the fleet's business.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Status files Flotilla writes (fleet-repo.md, Status): read leniently (unknown fields ignored, quantities
+ * Status files Flotilla writes (docs/fleet-repository.md#status-files): read leniently (unknown fields ignored, quantities
  * as strings or numbers) but with the fields the scheduler relies on checked.
  */
 import { anyValue, bool, enumOf, int, listOf, mapOf, objectOf, refined, required, str, type Schema } from './schema.js';

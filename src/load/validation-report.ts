@@ -1,4 +1,4 @@
-/** `flotilla validate -o json` (cli.md): `{"valid", "errors", "warnings"}`, problems sorted by file, line, column. */
+/** `flotilla validate -o json` (docs/cli.md#flotilla-validate): `{"valid", "errors", "warnings"}`, problems sorted by file, line, column. */
 import type { Fleet } from '../model/fleet.js';
 import { compareProblems, type Problem } from '../model/problem.js';
 

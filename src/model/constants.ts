@@ -1,4 +1,4 @@
-/** Every label and annotation Flotilla writes starts with this prefix (fleet-repo.md, Rendered manifests). */
+/** Every label and annotation Flotilla writes starts with this prefix (docs/fleet-repository.md#rendered-objects). */
 export const FLOTILLA_PREFIX = 'flotilla.dev/';
 
 /** Label on every object Flotilla applies; marks ownership (conflict detection), not the prune set. */

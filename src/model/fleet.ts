@@ -40,7 +40,7 @@ export interface APIEnablement {
   resources: { name: string; kind: string }[];
 }
 
-/** `status/clusters/<name>.yaml` (fleet-repo.md), same field names as Karmada's Cluster status. */
+/** `status/clusters/<name>.yaml` (docs/fleet-repository.md#clusterstatus), same field names as Karmada's Cluster status. */
 export interface ClusterStatus {
   conditions?: Condition[];
   kubernetesVersion?: string;
@@ -81,7 +81,7 @@ export interface OverridePolicyDoc {
 
 /**
  * A propagation policy that failed validation. It is not used, but the resources its selectors name keep their
- * previous placement until it is fixed (fleet-repo.md, Policies).
+ * previous placement until it is fixed (docs/fleet-repository.md#what-an-error-costs).
  */
 export interface InvalidPolicyDoc {
   kind: PropagationPolicyKind;
@@ -107,7 +107,7 @@ export interface PlacementClusterStatus {
 
 export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
 
-/** `status/placements/<ns or _cluster>/<kind>[.<group>]-<name>.yaml` (fleet-repo.md). */
+/** `status/placements/<ns or _cluster>/<kind>[.<group>]-<name>.yaml` (docs/fleet-repository.md#placement). */
 export interface PlacementRecord {
   resource: ObjectRef;
   policy: PolicyRef | null;

@@ -1,7 +1,7 @@
 /**
  * Karmada's policy API (`policy.karmada.io/v1alpha1`) and Cluster API (`cluster.karmada.io/v1alpha1`) as plain data,
  * field for field, after defaults have been applied by the loader (see src/load/defaults.ts).
- * Reference: shared/reference/karmada-semantics.md §1, §4, §5.1.
+ * Reference: docs/fleet-repository.md (Clusters, Propagation policies, Override policies).
  */
 import type { LabelSelector, Taint, Toleration } from './kube.js';
 

@@ -1,4 +1,4 @@
-/** Output of the schedule stage, one per resource template (cli.md `flotilla schedule`). */
+/** Output of the schedule stage, one per resource template (docs/cli.md#flotilla-schedule). */
 import type { PlacementCluster } from './fleet.js';
 import type { ObjectRef, PolicyRef } from './refs.js';
 

@@ -26,7 +26,7 @@ export function versionOf(apiVersion: string): string {
 
 /**
  * Identity of an object regardless of API version: two templates with the same group, kind, namespace and
- * name are the same object (fleet-repo.md), and a cluster stores one object per such key.
+ * name are the same object (docs/fleet-repository.md#resource-templates), and a cluster stores one object per such key.
  */
 export function identityKey(ref: ObjectRef): string {
   return `${groupOf(ref.apiVersion)}/${ref.kind}/${ref.namespace}/${ref.name}`;

@@ -1,7 +1,7 @@
 import type { ObjectRef } from '../model/refs.js';
 import { groupOf } from '../model/refs.js';
 
-/** `status/placements/<namespace or _cluster>/<kind>[.<group>]-<name>.yaml` (fleet-repo.md). */
+/** `status/placements/<namespace or _cluster>/<kind>[.<group>]-<name>.yaml` (docs/fleet-repository.md#placement). */
 export function placementPath(ref: ObjectRef): string {
   return `status/placements/${ref.namespace || '_cluster'}/${placementName(ref)}.yaml`;
 }

@@ -18,7 +18,7 @@ function run(policies: OverridePolicyDoc[], cluster = clusterDef('m1', { region:
 
 const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
 
-describe('applyOverrides ordering (karmada-semantics.md §4.1)', () => {
+describe('applyOverrides ordering (docs/fleet-repository.md#override-order)', () => {
   it('cluster policies first, then namespace policies; generic → label → name; ties by name', () => {
     const policies = [
       overridePolicy('default', 'op-by-name', { resourceSelectors: [{ ...DEPLOYMENT, namespace: 'default', name: 'web' }], overrideRules: [rule(tracer('op-by-name'))] }),

@@ -1,5 +1,5 @@
 /**
- * Flotilla's own metadata on rendered objects (fleet-repo.md, Rendered manifests). The keys it writes are Flotilla's:
+ * Flotilla's own metadata on rendered objects (docs/fleet-repository.md#rendered-objects). The keys it writes are Flotilla's:
  * whatever a template or an override put under them is replaced, and they are set after overrides so no override
  * can remove them.
  */

@@ -1,5 +1,5 @@
 /**
- * Every namespace an object uses on a cluster must exist there (fleet-repo.md, Rendered manifests): the Namespace
+ * Every namespace an object uses on a cluster must exist there (docs/fleet-repository.md#rendered-objects): the Namespace
  * template from the fleet if there is one, otherwise an implicit `v1 Namespace` carrying only Flotilla's metadata.
  */
 import type { KubeObject } from '../model/kube.js';

@@ -1,4 +1,4 @@
-/** commandOverrider / argsOverrider (karmada-semantics.md §4.2): edit a named container's command or args list. */
+/** commandOverrider / argsOverrider (docs/fleet-repository.md#overriders): edit a named container's command or args list. */
 import type { CommandArgsOverrider } from '../model/karmada.js';
 import type { KubeObject } from '../model/kube.js';
 import { OverrideFailure } from './override-failure.js';

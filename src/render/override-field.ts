@@ -1,5 +1,5 @@
 /**
- * fieldOverrider (karmada-semantics.md §4.2): a string field that holds a JSON or YAML document (a ConfigMap entry,
+ * fieldOverrider (docs/fleet-repository.md#overriders): a string field that holds a JSON or YAML document (a ConfigMap entry,
  * say) is parsed, patched with RFC 6902 operations at `subPath`, and written back. JSON is written compactly; YAML
  * is re-emitted with sorted keys (comments and layout are lost, as in Karmada). YAML is read with the 1.2 core
  * schema, so `yes` stays a string where Karmada's YAML 1.1 reader would make it `true`.

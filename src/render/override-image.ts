@@ -1,4 +1,4 @@
-/** imageOverrider (karmada-semantics.md §4.2): rewrites the registry, repository or tag of container images. */
+/** imageOverrider (docs/fleet-repository.md#overriders): rewrites the registry, repository or tag of container images. */
 import type { ImageOverrider } from '../model/karmada.js';
 import type { KubeObject } from '../model/kube.js';
 import { formatImage, parseImage, setTagOrDigest, tagOrDigest } from './image-reference.js';

@@ -1,5 +1,5 @@
 /**
- * labelsOverrider / annotationsOverrider (karmada-semantics.md §4.2) on the object's own metadata: `add` sets keys
+ * labelsOverrider / annotationsOverrider (docs/fleet-repository.md#overriders) on the object's own metadata: `add` sets keys
  * (creating the map), `replace` and `remove` skip keys that are not there. Keys are handled as map keys, so `/` and
  * `~` in them need no JSON-pointer escaping.
  */

@@ -1,4 +1,4 @@
-/** plaintext overrider (karmada-semantics.md §4.2): one rule's plaintext list is one strict RFC 6902 patch. */
+/** plaintext overrider (docs/fleet-repository.md#overriders): one rule's plaintext list is one strict RFC 6902 patch. */
 import type { PlaintextOverrider } from '../model/karmada.js';
 import type { KubeObject } from '../model/kube.js';
 import { applyStrictPatch } from './json-patch.js';

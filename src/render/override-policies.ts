@@ -1,5 +1,5 @@
 /**
- * Which override policies apply to an object on a cluster, and in which order (karmada-semantics.md §4.1):
+ * Which override policies apply to an object on a cluster, and in which order (docs/fleet-repository.md#override-order):
  * ClusterOverridePolicies first, then OverridePolicies of the object's namespace; within each group by implicit
  * selector priority (match-all and empty selectors, then label selector, then name), ties by policy name; within a
  * policy, the rules whose targetCluster matches, in list order.

@@ -1,4 +1,4 @@
-/** File names of rendered manifests: the naming of status/placements in fleet-repo.md. */
+/** File names of rendered manifests: the naming of status/placements (docs/fleet-repository.md#placement). */
 import { groupOf, type ObjectRef } from '../model/refs.js';
 
 /** `<namespace or _cluster>/<kind lower-case>[.<group>]-<name>.yaml`, the group omitted for the core group. */

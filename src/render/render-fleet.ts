@@ -1,6 +1,6 @@
 /**
- * The render stage: placement decisions in, the manifests each cluster should run out (fleet-repo.md, Rendered
- * manifests). Pure: no I/O, no clock, output independent of input order.
+ * The render stage: placement decisions in, the manifests each cluster should run out
+ * (docs/fleet-repository.md#rendered-objects). Pure: no I/O, no clock, output independent of input order.
  *
  * A rendering that fails (an override that cannot apply) is reported with the policy's file and line and holds that
  * one (cluster, object) pair; everything else proceeds. Templates the loader could not settle (fleet.heldResources,

@@ -1,5 +1,5 @@
 /**
- * Replica revision before overrides (karmada-semantics.md §3.5, §6.2, §6.5). A Deployment, StatefulSet or ReplicaSet
+ * Replica revision before overrides (docs/fleet-repository.md#replica-division). A Deployment, StatefulSet or ReplicaSet
  * gets the cluster's share in `spec.replicas` when it differs from the template's count (absent means 1, as the API
  * server defaults it), which covers Divided placements and leaves Duplicated ones untouched. A Job divided over
  * clusters gets its share in `spec.parallelism` and `spec.completions` split over the clusters in proportion to

@@ -1,5 +1,5 @@
 /**
- * Replica division over the selected clusters (karmada-semantics.md §3.5). Every proportional split uses
+ * Replica division over the selected clusters (docs/fleet-repository.md#replica-division). Every proportional split uses
  * Webster. DynamicWeight and Aggregated run Karmada's "Steady" mode against the previous placement: scale-up
  * only adds, scale-down shrinks the previous shares, and replicas on clusters that are no longer selected are
  * forgotten and placed again.

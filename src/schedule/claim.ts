@@ -1,5 +1,5 @@
 /**
- * Which propagation policy claims a template (karmada-semantics.md §2): PropagationPolicies of the template's
+ * Which propagation policy claims a template (docs/fleet-repository.md#which-policy-claims-a-template): PropagationPolicies of the template's
  * namespace before ClusterPropagationPolicies; explicit priority, then implicit priority (name > label selector
  * > kind only), then the smaller name. A claim sticks to the policy recorded in the previous placement while it
  * still matches, unless a `preemption: Always` policy may take the template away.
@@ -136,7 +136,7 @@ function invalidPoliciesSelecting(
   );
 }
 
-/** Whether `p` may take a template claimed by `claimant` (karmada-semantics.md §2.4). */
+/** Whether `p` may take a template claimed by `claimant` (docs/fleet-repository.md#which-policy-claims-a-template, preemption). */
 function preemptionVerdict(p: Matched, claimant: Matched): string | null {
   if (p.doc.spec.preemption !== 'Always') return 'preemption is not Always';
   // Karmada only preempts templates a preemptive policy names explicitly.

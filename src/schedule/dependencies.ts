@@ -1,5 +1,5 @@
 /**
- * propagateDeps (karmada-semantics.md §6.6): the ConfigMaps, Secrets, ServiceAccounts and PersistentVolumeClaims
+ * propagateDeps (docs/fleet-repository.md#dependencies): the ConfigMaps, Secrets, ServiceAccounts and PersistentVolumeClaims
  * a workload's pod template references, in the workload's namespace. Mirrors Kubernetes' VisitPodSecretNames /
  * VisitPodConfigmapNames as Karmada's dependency interpreter uses them.
  */

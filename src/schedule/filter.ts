@@ -1,5 +1,5 @@
 /**
- * The filter phase (karmada-semantics.md §3.2): which clusters are candidates for one template under one
+ * The filter phase (docs/fleet-repository.md#filter): which clusters are candidates for one template under one
  * affinity term. Every rule is evaluated, not just the first failing one, so an explanation can list them all.
  * Clusters already holding the template pass TaintToleration and APIEnablement, as in Karmada: a taint or a
  * discovery hiccup must not pull an existing placement.

@@ -1,5 +1,5 @@
 /**
- * Scoring and ranking (karmada-semantics.md §3.2, §3.3): ClusterLocality gives 100 to clusters of the previous
+ * Scoring and ranking (docs/fleet-repository.md#ranking): ClusterLocality gives 100 to clusters of the previous
  * placement; candidates are ordered by score, then available replicas (estimate + replicas already there), then
  * name. The same estimates feed spread selection and dynamic division.
  */

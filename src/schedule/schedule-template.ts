@@ -1,7 +1,7 @@
 /**
  * Scheduling one claimed template: filter → rank → select → assign, once per affinity term. With ordered
  * `clusterAffinities` the scheduler resumes at the term it used last and walks forward only, taking the first
- * term that schedules (karmada-semantics.md §3.1).
+ * term that schedules (docs/fleet-repository.md#ordered-cluster-affinities).
  */
 import type { PlacementCluster, PlacementRecord, PropagationPolicyDoc, ResourceTemplate } from '../model/fleet.js';
 import type { ClusterAffinity, Placement } from '../model/karmada.js';

@@ -1,5 +1,5 @@
 /**
- * Cluster selection under spread constraints (karmada-semantics.md §3.4, Karmada's spreadconstraint package).
+ * Cluster selection under spread constraints (docs/fleet-repository.md#spread-constraints, Karmada's spreadconstraint package).
  * Only the `cluster` and `region`+`cluster` paths exist; zone and provider constraints only filter clusters.
  */
 import type { Placement, SpreadConstraint } from '../model/karmada.js';

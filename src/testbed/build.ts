@@ -1,6 +1,6 @@
 /**
  * Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd and KWOK from the Go module
- * proxy, once per version set, into a cache outside the repository (shared/reference/testbed.md §1–3).
+ * proxy, once per version set, into a cache outside the repository (docs/architecture.md#the-testbed).
  *
  * `go install k8s.io/kubernetes/cmd/...@v1.x` cannot work: k8s.io/kubernetes requires its staging modules at
  * the non-existent version v0.0.0 and only its own (ignored) replace directives map them. So each component
@@ -185,7 +185,7 @@ export function stagingModules(goMod: string): string[] {
   return [...names].sort();
 }
 
-/** `v1.36.3` → `1.26`: the Go language version the release's go.mod declares (testbed.md §1.4). */
+/** `v1.36.3` → `1.26`: the Go language version the release's go.mod declares (docs/architecture.md#the-testbed). */
 function kubernetesGoLine(version: string): string {
   const minor = Number(/^v1\.(\d+)\./.exec(version)?.[1]);
   if (minor >= 36) return '1.26';

@@ -123,8 +123,8 @@ function componentArgs(m: MemberState, c: Component): string[] {
         `--etcd-servers=http://127.0.0.1:${m.ports.etcdClient}`,
         `--secure-port=${m.ports.apiserver}`,
         '--bind-address=127.0.0.1',
-        // Without a default route the apiserver cannot pick an address by itself (testbed.md §6.9), and a loopback
-        // address cannot go into the `kubernetes` Endpoints (§6.10): hence the reconciler type none.
+        // Without a default route the apiserver cannot pick an address by itself (docs/architecture.md#the-testbed), and a loopback
+        // address cannot go into the `kubernetes` Endpoints: hence the reconciler type none.
         '--advertise-address=127.0.0.1',
         '--endpoint-reconciler-type=none',
         `--cert-dir=${pki}`,

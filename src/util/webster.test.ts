@@ -6,7 +6,7 @@ const asObject = (m: Map<string, number>): Record<string, number> => Object.from
 
 describe('allocateWebsterSeats', () => {
   it.each([
-    // Karmada's documented examples (karmada-semantics.md §3.5).
+    // Karmada's documented examples (docs/fleet-repository.md#replica-division).
     { weights: { a: 1, b: 3 }, seats: 9, want: { a: 2, b: 7 } },
     { weights: { a: 2, b: 1 }, seats: 2, want: { a: 1, b: 1 } },
     { weights: { a: 6, b: 12, c: 18 }, seats: 12, want: { a: 2, b: 4, c: 6 } },

@@ -1,5 +1,5 @@
 /**
- * The command-line contract (shared/spec/cli.md): JSON shapes, ordering and exit codes, exercised through
+ * The command-line contract (docs/cli.md): JSON shapes, ordering and exit codes, exercised through
  * the real command parser on the template fleet.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -27,7 +27,7 @@ describe('aggregated health', () => {
 });
 
 describe('Deployment, StatefulSet, DaemonSet counters', () => {
-  it('sums the counters of every member (the fleet-repo.md example)', () => {
+  it('sums the counters of every member (the Placement example in docs/fleet-repository.md)', () => {
     const out = aggregateStatus(deployment, [
       member('member1', { observedGeneration: 4, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 }),
       member('member2', { observedGeneration: 7, replicas: 1, readyReplicas: 0, availableReplicas: 0, updatedReplicas: 1, unavailableReplicas: 1 }, 'Progressing'),

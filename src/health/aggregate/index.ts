@@ -1,6 +1,6 @@
 /**
- * Aggregation of one placement's member statuses into `status.aggregated` (fleet-repo.md), after Karmada's
- * AggregateStatus interpreter (karmada-semantics.md §6.4). Pure and deterministic: members are taken in cluster-name
+ * Aggregation of one placement's member statuses into `status.aggregated` (docs/fleet-repository.md#placement), after Karmada's
+ * AggregateStatus interpreter (docs/fleet-repository.md#health). Pure and deterministic: members are taken in cluster-name
  * order, keys come out sorted, and nothing is added that was not observed (no timestamps of Flotilla's own).
  */
 import type { HealthStatus } from '../../model/fleet.js';
