@@ -18,7 +18,7 @@ export async function guardObjectRead<T>(kind: ObjectKind, oid: string, read: ()
   } catch (err) {
     if (err instanceof SourceError) throw err;
     const missing = err instanceof Errors.NotFoundError;
-    const reason = (err as Error).message;
+    const reason = reasonOf(err);
     throw new SourceError(
       missing ? 'E_MISSING_OBJECT' : 'E_CORRUPT_OBJECT',
       missing ? `${kind} ${oid} is missing from the repository` : `${kind} ${oid} is corrupt (${reason})`,
@@ -26,6 +26,12 @@ export async function guardObjectRead<T>(kind: ObjectKind, oid: string, read: ()
       { cause: err },
     );
   }
+}
+
+/** The cause in one line: isomorphic-git's InternalError wraps it ("SHA check failed! …") in a paragraph of advice. */
+export function reasonOf(err: unknown): string {
+  const message = err instanceof Errors.InternalError ? err.data.message : (err as Error).message;
+  return String(message).replace(/\s+/g, ' ').trim();
 }
 
 export function isObjectError(err: unknown): err is SourceError {

@@ -14,7 +14,7 @@ import type { FleetFile } from '../model/fleet.js';
 import { SourceError } from '../model/errors.js';
 import { sha256Hex } from '../util/canonical.js';
 import { DESIRED_ROOTS, isFleetPath, isRemoteSource } from '../source/paths.js';
-import { guardObjectRead, isObjectError } from './objects.js';
+import { guardObjectRead, isObjectError, reasonOf } from './objects.js';
 import { resolveRevision, show } from './revision.js';
 export { isRemoteSource };
 
@@ -157,9 +157,13 @@ export class FleetRepository {
         onAuthFailure: () => ({ cancel: true }),
         cache: this.cache,
       });
-      return await git.resolveRef({ fs: this.io.fs, gitdir: this.gitdir, ref: `refs/remotes/origin/${this.branch}` });
+      const tip = await git.resolveRef({ fs: this.io.fs, gitdir: this.gitdir, ref: `refs/remotes/origin/${this.branch}` });
+      // isomorphic-git tells the server what we have from the local branch of the same name only: without it,
+      // every fetch would download the whole history again.
+      await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref: `refs/heads/${this.branch}`, value: tip, force: true });
+      return tip;
     } catch (err) {
-      throw new SourceError('E_FETCH', `fetch ${redact(url)} ${this.branch}: ${(err as Error).message}`, { url: redact(url) }, { cause: err });
+      throw new SourceError('E_FETCH', `fetch ${redact(url)} ${this.branch}: ${reasonOf(err)}`, { url: redact(url) }, { cause: err });
     }
   }
 

@@ -15,7 +15,7 @@
  */
 import git, { Errors, type PromiseFsClient, type TagObject } from 'isomorphic-git';
 import { SourceError } from '../model/errors.js';
-import { guardObjectRead } from './objects.js';
+import { guardObjectRead, reasonOf } from './objects.js';
 
 export type RevisionStep =
   /** `~N`: the N-th first-parent ancestor. */
@@ -131,7 +131,7 @@ async function lookUpRef(ctx: GitContext, name: string): Promise<string | undefi
       const oid = await git.resolveRef({ fs: ctx.fs, gitdir: ctx.gitdir, ref });
       if (FULL_SHA.test(oid)) return oid;
     } catch (err) {
-      if (!(err instanceof Errors.NotFoundError)) throw new SourceError('E_BAD_REF', `cannot read ref ${ref}: ${(err as Error).message}`, { ref }, { cause: err });
+      if (!(err instanceof Errors.NotFoundError)) throw new SourceError('E_BAD_REF', `cannot read ref ${ref}: ${reasonOf(err)}`, { ref }, { cause: err });
     }
   }
   return undefined;
