@@ -2,15 +2,20 @@
  * The fleet repository through isomorphic-git: one long-lived local copy (a bare clone of a remote, or the
  * user's own repository), trees read at a commit without any checkout, and status commits written as trees.
  * isomorphic-git must not run two writes against one gitdir at once, so writes go through a mutex.
+ *
+ * All I/O is injected in isomorphic-git's own style (`fs`, `http`) and so is the clock (`now`): tests can run
+ * the repository in memory, count requests, or pin commit dates.
  */
-import fs from 'node:fs';
+import nodeFs from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import git, { Errors } from 'isomorphic-git';
-import http from 'isomorphic-git/http/node';
+import git, { Errors, type HttpClient, type PromiseFsClient, type TreeEntry } from 'isomorphic-git';
+import nodeHttp from 'isomorphic-git/http/node';
 import type { FleetFile } from '../model/fleet.js';
 import { SourceError } from '../model/errors.js';
 import { sha256Hex } from '../util/canonical.js';
 import { DESIRED_ROOTS, isFleetPath, isRemoteSource } from '../source/paths.js';
+import { guardObjectRead, isObjectError, reasonOf } from './objects.js';
+import { resolveRevision, show } from './revision.js';
 export { isRemoteSource };
 
 export interface GitAuth {
@@ -27,7 +32,17 @@ export interface Identity {
 
 export const BOT_IDENTITY: Identity = { name: 'Flotilla', email: 'flotilla@noreply.flotilla.dev' };
 
-export interface OpenOptions {
+/** The repository's I/O, as isomorphic-git takes it; every field defaults to the real thing. */
+export interface GitIo {
+  /** A file system with node's promise API under `promises` (node:fs, memfs, LightningFS). Default: node:fs. */
+  fs?: PromiseFsClient;
+  /** isomorphic-git's HTTP client. Default: isomorphic-git/http/node. */
+  http?: HttpClient;
+  /** The clock for commit dates. Default: the system clock. */
+  now?: () => Date;
+}
+
+export interface OpenOptions extends GitIo {
   /** http(s) URL of a remote, or a path to a local repository. */
   source: string;
   branch: string;
@@ -37,9 +52,17 @@ export interface OpenOptions {
   author?: Identity;
 }
 
+/** A symbolic link (tree entry mode 120000) where fleet files live. It is never followed; `target` is its text. */
+export interface FleetSymlink {
+  path: string;
+  target: string;
+}
+
 export interface FleetSnapshot {
   commit: string;
   files: FleetFile[];
+  /** Links skipped under fleet.yaml, clusters/, policies/, workloads/ and status/, sorted by path: warn about them. */
+  symlinks: FleetSymlink[];
   /** Hash of the desired-state trees (fleet.yaml, clusters/, policies/, workloads/): unchanged ⇒ nothing to re-render. */
   desiredFingerprint: string;
 }
@@ -52,11 +75,17 @@ export type CommitOutcome =
   /** The branch moved and its desired state changed: the caller must re-run the pass on the new tip. */
   | { kind: 'superseded'; tip: string };
 
+interface SubtreeContent {
+  files: FleetFile[];
+  symlinks: FleetSymlink[];
+}
+
+type Io = Required<GitIo>;
 
 export class FleetRepository {
   private readonly cache: object = {};
   private readonly blobCache = new Map<string, Uint8Array>();
-  private readonly treeCache = new Map<string, FleetFile[]>();
+  private readonly treeCache = new Map<string, SubtreeContent>();
   private writeChain: Promise<unknown> = Promise.resolve();
   /** The last snapshot read: a quiet tick (same tip) costs a fetch and nothing more. */
   private lastSnapshot?: FleetSnapshot;
@@ -68,24 +97,25 @@ export class FleetRepository {
     private readonly worktree: string | undefined,
     private readonly auth: GitAuth | undefined,
     private readonly author: Identity,
+    private readonly io: Io,
   ) {}
 
   static async open(opts: OpenOptions): Promise<FleetRepository> {
     const author = opts.author ?? BOT_IDENTITY;
+    const io: Io = { fs: opts.fs ?? nodeFs, http: opts.http ?? nodeHttp, now: opts.now ?? (() => new Date()) };
+    const { fs } = io;
     if (isRemoteSource(opts.source)) {
       const gitdir = join(opts.cacheDir, 'repos', sha256Hex(`${opts.source}#${opts.branch}`).slice(0, 16) + '.git');
-      if (!fs.existsSync(join(gitdir, 'HEAD'))) {
-        fs.mkdirSync(gitdir, { recursive: true });
-        await git.init({ fs, gitdir, bare: true, defaultBranch: opts.branch });
-      }
+      // isomorphic-git's init creates the missing parent directories itself.
+      if (!(await exists(fs, join(gitdir, 'HEAD')))) await git.init({ fs, gitdir, bare: true, defaultBranch: opts.branch });
       await git.addRemote({ fs, gitdir, remote: 'origin', url: opts.source, force: true });
-      return new FleetRepository(gitdir, opts.branch, opts.source, undefined, opts.auth, author);
+      return new FleetRepository(gitdir, opts.branch, opts.source, undefined, opts.auth, author, io);
     }
     const dir = resolve(opts.source);
     const dotGit = join(dir, '.git');
-    if (fs.existsSync(join(dotGit, 'HEAD'))) return new FleetRepository(dotGit, opts.branch, undefined, dir, undefined, author);
-    if (fs.existsSync(join(dir, 'HEAD')) && fs.existsSync(join(dir, 'objects'))) {
-      return new FleetRepository(dir, opts.branch, undefined, undefined, undefined, author);
+    if (await exists(fs, join(dotGit, 'HEAD'))) return new FleetRepository(dotGit, opts.branch, undefined, dir, undefined, author, io);
+    if ((await exists(fs, join(dir, 'HEAD'))) && (await exists(fs, join(dir, 'objects')))) {
+      return new FleetRepository(dir, opts.branch, undefined, undefined, undefined, author, io);
     }
     throw new SourceError('E_NOT_A_REPO', `${dir} is not a Git repository (use 'flotilla init ${opts.source}' to create one)`, { dir });
   }
@@ -104,10 +134,10 @@ export class FleetRepository {
     const url = this.remoteUrl ?? '';
     try {
       // A quiet tick asks the server for one ref (a single request) and fetches only when it moved.
-      const known = await git.resolveRef({ fs, gitdir: this.gitdir, ref: `refs/remotes/origin/${this.branch}` }).catch(() => undefined);
+      const known = await git.resolveRef({ fs: this.io.fs, gitdir: this.gitdir, ref: `refs/remotes/origin/${this.branch}` }).catch(() => undefined);
       if (known) {
         const refs = await git.listServerRefs({
-          http,
+          http: this.io.http,
           url,
           prefix: `refs/heads/${this.branch}`,
           onAuth: () => this.credentials(),
@@ -116,8 +146,8 @@ export class FleetRepository {
         if (refs.find((r) => r.ref === `refs/heads/${this.branch}`)?.oid === known) return known;
       }
       await git.fetch({
-        fs,
-        http,
+        fs: this.io.fs,
+        http: this.io.http,
         gitdir: this.gitdir,
         remote: 'origin',
         ref: this.branch,
@@ -127,82 +157,100 @@ export class FleetRepository {
         onAuthFailure: () => ({ cancel: true }),
         cache: this.cache,
       });
-      return await git.resolveRef({ fs, gitdir: this.gitdir, ref: `refs/remotes/origin/${this.branch}` });
+      const tip = await git.resolveRef({ fs: this.io.fs, gitdir: this.gitdir, ref: `refs/remotes/origin/${this.branch}` });
+      // isomorphic-git tells the server what we have from the local branch of the same name only: without it,
+      // every fetch would download the whole history again.
+      await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref: `refs/heads/${this.branch}`, value: tip, force: true });
+      return tip;
     } catch (err) {
-      throw new SourceError('E_FETCH', `fetch ${redact(url)} ${this.branch}: ${(err as Error).message}`, { url: redact(url) }, { cause: err });
+      throw new SourceError('E_FETCH', `fetch ${redact(url)} ${this.branch}: ${reasonOf(err)}`, { url: redact(url) }, { cause: err });
     }
   }
 
   private async localTip(): Promise<string> {
     try {
-      return await git.resolveRef({ fs, gitdir: this.gitdir, ref: `refs/heads/${this.branch}` });
+      return await git.resolveRef({ fs: this.io.fs, gitdir: this.gitdir, ref: `refs/heads/${this.branch}` });
     } catch (err) {
       throw new SourceError('E_NO_BRANCH', `branch '${this.branch}' not found in ${this.gitdir}: ${(err as Error).message}`, { branch: this.branch }, { cause: err });
     }
   }
 
-  async resolve(ref: string): Promise<string> {
+  /**
+   * The commit a revision names (branch, tag, SHA or short SHA, `HEAD~2`, `main^2`…; see revision.ts).
+   * Anything else is refused before it reaches the file system, with the codes documented there.
+   */
+  async resolve(rev: string): Promise<string> {
+    return resolveRevision({ fs: this.io.fs, gitdir: this.gitdir, cache: this.cache }, rev);
+  }
+
+  /**
+   * Every fleet file at a revision; unchanged subtrees and blobs come from memory, so a quiet tick is cheap.
+   * A damaged object ends in E_CORRUPT_OBJECT / E_MISSING_OBJECT naming the object and the revision.
+   */
+  async readFleet(rev: string): Promise<FleetSnapshot> {
+    if (this.lastSnapshot?.commit === rev) return this.lastSnapshot;
+    let commit: string | undefined;
     try {
-      return await git.resolveRef({ fs, gitdir: this.gitdir, ref });
-    } catch {
-      try {
-        return await git.expandOid({ fs, gitdir: this.gitdir, oid: ref, cache: this.cache });
-      } catch (err) {
-        throw new SourceError('E_BAD_REF', `cannot resolve '${ref}' in ${this.gitdir}`, { ref }, { cause: err });
-      }
+      commit = await this.resolve(rev);
+      if (this.lastSnapshot?.commit === commit) return this.lastSnapshot;
+      const root = await this.rootTree(commit);
+      const { files, symlinks } = await this.fleetContent(root, '');
+      this.lastSnapshot = { commit, files: byPath(files), symlinks: byPath(symlinks), desiredFingerprint: fingerprintOf(root) };
+      return this.lastSnapshot;
+    } catch (err) {
+      throw atRevision(err, rev, commit);
     }
   }
 
-  /** Every fleet file at a commit; unchanged subtrees and blobs come from memory, so a quiet tick is cheap. */
-  async readFleet(commit: string): Promise<FleetSnapshot> {
-    if (this.lastSnapshot?.commit === commit) return this.lastSnapshot;
-    const root = await this.rootTree(commit);
-    const files: FleetFile[] = [];
-    const fingerprintParts: string[] = [];
-    for (const entry of root) {
-      if ((DESIRED_ROOTS as readonly string[]).includes(entry.path)) fingerprintParts.push(`${entry.path}:${entry.oid}`);
-      if (entry.type === 'blob' && isFleetPath(entry.path) && entry.mode !== '120000') {
-        files.push({ path: entry.path, content: await this.blob(entry.oid) });
-      } else if (entry.type === 'tree' && isFleetPath(`${entry.path}/x.yaml`)) {
-        files.push(...(await this.subtreeFiles(entry.oid, entry.path)));
-      }
-    }
-    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    this.lastSnapshot = { commit, files, desiredFingerprint: sha256Hex(fingerprintParts.sort().join('\n')) };
-    return this.lastSnapshot;
-  }
-
+  /** The hash of the desired-state trees at a commit id. */
   async desiredFingerprint(commit: string): Promise<string> {
-    const root = await this.rootTree(commit);
-    const parts = root.filter((e) => (DESIRED_ROOTS as readonly string[]).includes(e.path)).map((e) => `${e.path}:${e.oid}`);
-    return sha256Hex(parts.sort().join('\n'));
+    return fingerprintOf(await this.rootTree(commit));
   }
 
-  private async rootTree(commit: string) {
-    const { commit: c } = await git.readCommit({ fs, gitdir: this.gitdir, oid: commit, cache: this.cache });
-    return (await git.readTree({ fs, gitdir: this.gitdir, oid: c.tree, cache: this.cache })).tree;
+  private async rootTree(commit: string): Promise<TreeEntry[]> {
+    const { commit: c } = await guardObjectRead('commit', commit, () => git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid: commit, cache: this.cache }));
+    return this.readTree(c.tree);
   }
 
-  private async subtreeFiles(treeOid: string, prefix: string): Promise<FleetFile[]> {
+  private async readTree(oid: string): Promise<TreeEntry[]> {
+    return (await guardObjectRead('tree', oid, () => git.readTree({ fs: this.io.fs, gitdir: this.gitdir, oid, cache: this.cache }))).tree;
+  }
+
+  private async subtree(treeOid: string, prefix: string): Promise<SubtreeContent> {
     const key = `${treeOid}:${prefix}`;
     const hit = this.treeCache.get(key);
     if (hit) return hit;
-    const out: FleetFile[] = [];
-    const { tree } = await git.readTree({ fs, gitdir: this.gitdir, oid: treeOid, cache: this.cache });
-    for (const e of tree) {
-      const path = `${prefix}/${e.path}`;
-      // Symbolic links (120000) and submodules (commit entries) are never followed.
-      if (e.type === 'tree') out.push(...(await this.subtreeFiles(e.oid, path)));
-      else if (e.type === 'blob' && e.mode !== '120000' && isFleetPath(path)) out.push({ path, content: await this.blob(e.oid) });
+    const content = await this.fleetContent(await this.readTree(treeOid), prefix);
+    this.treeCache.set(key, content);
+    return content;
+  }
+
+  /** The fleet files and skipped links among `entries` (the tree at `prefix`, '' for the root) and below. */
+  private async fleetContent(entries: TreeEntry[], prefix: string): Promise<SubtreeContent> {
+    const out: SubtreeContent = { files: [], symlinks: [] };
+    for (const e of entries) {
+      const path = prefix ? `${prefix}/${e.path}` : e.path;
+      // A link is never followed (it could point outside the fleet or the repository), only reported.
+      if (e.mode === '120000') {
+        if (mayHoldFleetFiles(path)) out.symlinks.push({ path, target: new TextDecoder().decode(await this.blob(e.oid)) });
+      } else if (e.type === 'tree') {
+        if (isFleetPath(`${path}/x.yaml`)) {
+          const sub = await this.subtree(e.oid, path);
+          out.files.push(...sub.files);
+          out.symlinks.push(...sub.symlinks);
+        }
+      } else if (e.type === 'blob' && isFleetPath(path)) {
+        out.files.push({ path, content: await this.blob(e.oid) });
+      }
+      // Submodules (commit entries) are never followed either.
     }
-    this.treeCache.set(key, out);
     return out;
   }
 
   private async blob(oid: string): Promise<Uint8Array> {
     const hit = this.blobCache.get(oid);
     if (hit) return hit;
-    const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid, cache: this.cache });
+    const { blob } = await guardObjectRead('blob', oid, () => git.readBlob({ fs: this.io.fs, gitdir: this.gitdir, oid, cache: this.cache }));
     this.blobCache.set(oid, blob);
     return blob;
   }
@@ -219,12 +267,12 @@ export class FleetRepository {
       const fingerprint = await this.desiredFingerprint(base);
       let parent = base;
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        const { commit: parentCommit } = await git.readCommit({ fs, gitdir: this.gitdir, oid: parent, cache: this.cache });
+        const { commit: parentCommit } = await git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid: parent, cache: this.cache });
         const tree = await this.updateTree(parentCommit.tree, writes);
         if (tree === parentCommit.tree) return { kind: 'unchanged' } as const;
-        const now = { timestamp: Math.floor(Date.now() / 1000), timezoneOffset: 0 };
+        const now = { timestamp: Math.floor(this.io.now().getTime() / 1000), timezoneOffset: 0 };
         const oid = await git.writeCommit({
-          fs,
+          fs: this.io.fs,
           gitdir: this.gitdir,
           commit: {
             tree,
@@ -249,11 +297,11 @@ export class FleetRepository {
   private async publish(parent: string, oid: string, writes: StatusWrite[]): Promise<'ok' | { tip: string }> {
     const ref = `refs/heads/${this.branch}`;
     if (this.remoteUrl) {
-      await git.writeRef({ fs, gitdir: this.gitdir, ref, value: oid, force: true });
+      await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref, value: oid, force: true });
       try {
         const res = await git.push({
-          fs,
-          http,
+          fs: this.io.fs,
+          http: this.io.http,
           gitdir: this.gitdir,
           remote: 'origin',
           ref: this.branch,
@@ -263,7 +311,7 @@ export class FleetRepository {
           cache: this.cache,
         });
         if (res.ok) {
-          await git.writeRef({ fs, gitdir: this.gitdir, ref: `refs/remotes/origin/${this.branch}`, value: oid, force: true });
+          await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref: `refs/remotes/origin/${this.branch}`, value: oid, force: true });
           return 'ok';
         }
         throw new SourceError('E_PUSH', `push rejected: ${JSON.stringify(res.refs)}`, {});
@@ -282,9 +330,9 @@ export class FleetRepository {
       }
     }
     // Local repository: move the branch only if nobody committed since we read it.
-    const current = await git.resolveRef({ fs, gitdir: this.gitdir, ref });
+    const current = await git.resolveRef({ fs: this.io.fs, gitdir: this.gitdir, ref });
     if (current !== parent) return { tip: current };
-    await git.writeRef({ fs, gitdir: this.gitdir, ref, value: oid, force: true });
+    await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref, value: oid, force: true });
     await this.refreshCheckedOutStatus(writes);
     return 'ok';
   }
@@ -296,24 +344,27 @@ export class FleetRepository {
   private async refreshCheckedOutStatus(writes: StatusWrite[]): Promise<void> {
     const dir = this.worktree;
     if (!dir) return;
-    const checkedOut = await git.currentBranch({ fs, gitdir: this.gitdir, fullname: false }).catch(() => undefined);
+    const checkedOut = await git.currentBranch({ fs: this.io.fs, gitdir: this.gitdir, fullname: false }).catch(() => undefined);
     if (checkedOut !== this.branch) return;
+    const { promises: fs } = this.io.fs;
     for (const w of writes) {
       const file = join(dir, w.path);
       if (w.content === null) {
-        fs.rmSync(file, { force: true });
-        await git.remove({ fs, dir, gitdir: this.gitdir, filepath: w.path, cache: this.cache });
+        await fs.unlink(file).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') throw err;
+        });
+        await git.remove({ fs: this.io.fs, dir, gitdir: this.gitdir, filepath: w.path, cache: this.cache });
       } else {
-        fs.mkdirSync(dirname(file), { recursive: true });
-        fs.writeFileSync(file, w.content);
-        await git.add({ fs, dir, gitdir: this.gitdir, filepath: w.path, cache: this.cache });
+        await mkdirp(this.io.fs, dirname(file));
+        await fs.writeFile(file, w.content);
+        await git.add({ fs: this.io.fs, dir, gitdir: this.gitdir, filepath: w.path, cache: this.cache });
       }
     }
   }
 
   /** A new tree: `base` with `writes` applied (paths `/`-separated; null removes; empty trees disappear). */
   private async updateTree(base: string | undefined, writes: StatusWrite[]): Promise<string> {
-    const entries = base ? (await git.readTree({ fs, gitdir: this.gitdir, oid: base, cache: this.cache })).tree : [];
+    const entries = base ? (await git.readTree({ fs: this.io.fs, gitdir: this.gitdir, oid: base, cache: this.cache })).tree : [];
     const byName = new Map(entries.map((e) => [e.path, e]));
     const groups = new Map<string, StatusWrite[]>();
     for (const w of writes) {
@@ -321,7 +372,7 @@ export class FleetRepository {
       if (slash < 0) {
         if (w.content === null) byName.delete(w.path);
         else {
-          const oid = await git.writeBlob({ fs, gitdir: this.gitdir, blob: w.content });
+          const oid = await git.writeBlob({ fs: this.io.fs, gitdir: this.gitdir, blob: w.content });
           byName.set(w.path, { mode: '100644', path: w.path, oid, type: 'blob' });
         }
       } else {
@@ -334,7 +385,7 @@ export class FleetRepository {
     for (const [name, sub] of groups) {
       const existing = byName.get(name);
       const subtree = await this.updateTree(existing?.type === 'tree' ? existing.oid : undefined, sub);
-      const empty = (await git.readTree({ fs, gitdir: this.gitdir, oid: subtree, cache: this.cache })).tree.length === 0;
+      const empty = (await git.readTree({ fs: this.io.fs, gitdir: this.gitdir, oid: subtree, cache: this.cache })).tree.length === 0;
       if (empty) byName.delete(name);
       else byName.set(name, { mode: '040000', path: name, oid: subtree, type: 'tree' });
     }
@@ -344,21 +395,27 @@ export class FleetRepository {
       const kb = b.type === 'tree' ? `${b.path}/` : b.path;
       return ka < kb ? -1 : ka > kb ? 1 : 0;
     });
-    return git.writeTree({ fs, gitdir: this.gitdir, tree: sorted });
+    return git.writeTree({ fs: this.io.fs, gitdir: this.gitdir, tree: sorted });
   }
 
-  /** Files under `dir/` (e.g. `status`) at a commit, as path → content. */
-  async readPrefix(commit: string, dir: string): Promise<Map<string, Uint8Array>> {
-    const root = await this.rootTree(commit);
-    const entry = root.find((e) => e.path === dir && e.type === 'tree');
-    const out = new Map<string, Uint8Array>();
-    if (!entry) return out;
-    for (const f of await this.subtreeFiles(entry.oid, dir)) out.set(f.path, f.content);
-    return out;
+  /** Files under `dir/` (e.g. `status`) at a revision, as path → content. */
+  async readPrefix(rev: string, dir: string): Promise<Map<string, Uint8Array>> {
+    let commit: string | undefined;
+    try {
+      commit = await this.resolve(rev);
+      const entry = (await this.rootTree(commit)).find((e) => e.path === dir && e.type === 'tree');
+      const out = new Map<string, Uint8Array>();
+      if (!entry) return out;
+      for (const f of (await this.subtree(entry.oid, dir)).files) out.set(f.path, f.content);
+      return out;
+    } catch (err) {
+      throw atRevision(err, rev, commit);
+    }
   }
 
-  async log(ref: string, depth = 20) {
-    return git.log({ fs, gitdir: this.gitdir, ref, depth, cache: this.cache });
+  async log(rev: string, depth = 20) {
+    // isomorphic-git would read any string as a path under the gitdir: only resolved commits reach it.
+    return git.log({ fs: this.io.fs, gitdir: this.gitdir, ref: await this.resolve(rev), depth, cache: this.cache });
   }
 
   private credentials() {
@@ -377,4 +434,45 @@ export class FleetRepository {
 /** Never print credentials embedded in a URL. */
 export function redact(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+function byPath<T extends { path: string }>(items: T[]): T[] {
+  return items.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function fingerprintOf(root: TreeEntry[]): string {
+  const parts = root.filter((e) => (DESIRED_ROOTS as readonly string[]).includes(e.path)).map((e) => `${e.path}:${e.oid}`);
+  return sha256Hex(parts.sort().join('\n'));
+}
+
+/** A link at `path` would have been (part of) fleet content had it been a file or a directory. */
+function mayHoldFleetFiles(path: string): boolean {
+  return isFleetPath(path) || isFleetPath(`${path}/x.yaml`);
+}
+
+/** Names the revision being read in a damaged-object error, which on its own only knows the object id. */
+function atRevision(err: unknown, rev: string, commit: string | undefined): unknown {
+  if (!isObjectError(err)) return err;
+  const at = commit && commit !== rev ? `${show(rev)} (commit ${commit})` : show(rev);
+  return new SourceError(err.code, `cannot read the fleet at ${at}: ${err.message}`, { ...err.data, ref: rev, commit }, { cause: err });
+}
+
+async function exists(fs: PromiseFsClient, path: string): Promise<boolean> {
+  return fs.promises.stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** `mkdir -p` with single-level mkdir only: `{ recursive: true }` is not part of isomorphic-git's fs contract. */
+async function mkdirp(fs: PromiseFsClient, dir: string): Promise<void> {
+  try {
+    await fs.promises.mkdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw err;
+    await mkdirp(fs, dirname(dir));
+    await fs.promises.mkdir(dir);
+  }
 }

@@ -1,12 +1,15 @@
 /**
  * FleetRepository against a real Git smart-HTTP server (git http-backend) and real git on the other side.
  */
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deflateSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { FleetRepository } from '../../src/git/repo.js';
 import { startGitHttpServer, type GitHttpServer } from '../support/git-http-server.js';
+import { recordingHttp, remappedFs } from '../support/git-io.js';
 import { createBareRepo, gitCmd } from '../support/git.js';
 
 let root: string;
@@ -129,5 +132,154 @@ describe('FleetRepository on a local repository', () => {
     const out = await repo.commitStatus(tip, [{ path: 'status/a.yaml', content: enc('a: 1\n') }], 'status');
     expect(out.kind).toBe('superseded');
     expect(gitCmd(work, 'log', '-1', '--format=%s')).toBe('human: change');
+  });
+});
+
+describe('FleetRepository I/O is injected', () => {
+  // No such directory on disk: only the injected file system can find the repositories under it.
+  const virtual = '/flotilla-virtual-root';
+
+  it('runs a local repository through the given fs and clock', async () => {
+    const { work } = seed('injected');
+    const io = remappedFs(virtual, root);
+    const when = new Date('2031-02-03T04:05:06Z');
+    const repo = await FleetRepository.open({ source: `${virtual}/injected-work`, branch: 'main', cacheDir: `${virtual}/cache8`, fs: io.fs, now: () => when });
+    const tip = await repo.sync();
+    expect(tip).toBe(gitCmd(work, 'rev-parse', 'HEAD'));
+    expect((await repo.readFleet(tip)).files.map((f) => f.path)).toEqual(['clusters/m1.yaml', 'workloads/web.yaml']);
+    expect((await repo.commitStatus(tip, [{ path: 'status/clusters/m1.yaml', content: enc('ok: true\n') }], 'status: injected')).kind).toBe('committed');
+    expect(gitCmd(work, 'log', '-1', '--format=%at %ct|%s')).toBe(`${when.getTime() / 1000} ${when.getTime() / 1000}|status: injected`);
+    // The checked-out copy was refreshed through the injected fs as well.
+    expect(gitCmd(work, 'status', '--porcelain')).toBe('');
+    expect(io.calls).toContain(`writeFile ${virtual}/injected-work/status/clusters/m1.yaml`);
+    expect(io.calls.filter((c) => !c.includes(` ${virtual}/`))).toEqual([]);
+  });
+
+  it('clones and fetches through the given fs and http client', async () => {
+    const { work } = seed('injected-remote');
+    const io = remappedFs(virtual, root);
+    const client = recordingHttp();
+    const repo = await FleetRepository.open({
+      source: `${server.url}/injected-remote.git`,
+      branch: 'main',
+      cacheDir: `${virtual}/cache9`,
+      auth: { token: 's3cret' },
+      fs: io.fs,
+      http: client.http,
+    });
+    const seen = server.requests.length;
+    expect(await repo.sync()).toBe(gitCmd(work, 'rev-parse', 'HEAD'));
+    expect(await repo.sync()).toBe(gitCmd(work, 'rev-parse', 'HEAD'));
+    expect(client.requests.length).toBeGreaterThan(0);
+    expect(client.requests).toEqual(server.requests.slice(seen).map((r) => `${r.method} ${r.path}`));
+    expect(existsSync(join(root, 'cache9', 'repos'))).toBe(true);
+    expect(io.calls.filter((c) => !c.includes(` ${virtual}/`))).toEqual([]);
+  });
+});
+
+describe('FleetRepository on a long-lived clone', () => {
+  const packsIn = (gitdir: string) => readdirSync(join(gitdir, 'objects', 'pack')).filter((f) => f.endsWith('.pack')).sort();
+  const objectsIn = (gitdir: string, pack: string) => gitCmd(gitdir, 'verify-pack', '-v', join('objects', 'pack', pack)).split('\n').filter((l) => /^[0-9a-f]{40} /.test(l)).length;
+
+  it('fetches an unchanged or advanced remote into the same clone instead of cloning again', async () => {
+    const { work } = seed('refetch');
+    const uploads = () => server.requests.filter((r) => r.authorized && r.method === 'POST' && r.path === '/refetch.git/git-upload-pack').length;
+    const open = () => FleetRepository.open({ source: `${server.url}/refetch.git`, branch: 'main', cacheDir: join(root, 'cache10'), auth: { token: 's3cret' } });
+    const first = await open();
+    await first.sync();
+    const gitdir = first.gitdir;
+    writeFileSync(join(gitdir, 'test-marker'), 'kept');
+    const identity = statSync(gitdir).ino;
+    const packs = packsIn(gitdir);
+    const uploadsAfterClone = uploads();
+    expect(packs).toHaveLength(1);
+
+    // A restart (a new object on the same cache directory) and a remote that has not moved: no pack is asked for.
+    const second = await open();
+    expect(second.gitdir).toBe(gitdir);
+    expect(await second.sync()).toBe(gitCmd(work, 'rev-parse', 'HEAD'));
+    expect(uploads()).toBe(uploadsAfterClone);
+
+    // The remote moves by one commit: one pack request, holding only what that commit added.
+    writeFileSync(join(work, 'workloads', 'web.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-2}\n');
+    gitCmd(work, 'commit', '-qam', 'human: edit');
+    gitCmd(work, 'push', '-q', 'origin', 'main');
+    expect(await second.sync()).toBe(gitCmd(work, 'rev-parse', 'HEAD'));
+    expect(uploads()).toBe(uploadsAfterClone + 1);
+    const added = packsIn(gitdir).filter((p) => !packs.includes(p));
+    expect(packsIn(gitdir)).toEqual([...packs, ...added].sort());
+    expect(added).toHaveLength(1);
+    expect(objectsIn(gitdir, added[0]!)).toBe(gitCmd(work, 'rev-list', '--objects', 'HEAD~1..HEAD').split('\n').length);
+    expect(readFileSync(join(gitdir, 'test-marker'), 'utf8')).toBe('kept');
+    expect(statSync(gitdir).ino).toBe(identity);
+  });
+});
+
+describe('FleetRepository on symbolic links', () => {
+  it('never follows a link in a fleet directory and lists it for a warning', async () => {
+    const { work } = seed('links');
+    symlinkSync('web.yaml', join(work, 'workloads', 'alias.yaml'));
+    symlinkSync('../../../../../etc/passwd', join(work, 'workloads', 'passwd.yaml'));
+    symlinkSync('../workloads', join(work, 'clusters', 'more'));
+    symlinkSync('workloads/web.yaml', join(work, 'fleet.yaml'));
+    symlinkSync('README.md', join(work, 'README-link.md'));
+    gitCmd(work, 'add', '-A');
+    gitCmd(work, 'commit', '-qm', 'links');
+    expect(gitCmd(work, 'ls-files', '-s', 'workloads/alias.yaml')).toMatch(/^120000 /);
+    const repo = await FleetRepository.open({ source: work, branch: 'main', cacheDir: join(root, 'cache11') });
+    const snap = await repo.readFleet('HEAD');
+    expect(snap.files.map((f) => f.path)).toEqual(['clusters/m1.yaml', 'workloads/web.yaml']);
+    expect(snap.symlinks).toEqual([
+      { path: 'clusters/more', target: '../workloads' },
+      { path: 'fleet.yaml', target: 'workloads/web.yaml' },
+      { path: 'workloads/alias.yaml', target: 'web.yaml' },
+      { path: 'workloads/passwd.yaml', target: '../../../../../etc/passwd' },
+    ]);
+  });
+});
+
+describe('FleetRepository on a damaged repository', () => {
+  const looseObject = (work: string, oid: string) => join(work, '.git', 'objects', oid.slice(0, 2), oid.slice(2));
+  const overwrite = (file: string, content: Uint8Array) => {
+    chmodSync(file, 0o644);
+    writeFileSync(file, content);
+  };
+  afterEach(() => vi.restoreAllMocks());
+
+  it('an overwritten blob is E_CORRUPT_OBJECT naming the blob and the revision', async () => {
+    const { work } = seed('truncated');
+    const blob = gitCmd(work, 'rev-parse', 'HEAD:workloads/web.yaml');
+    overwrite(looseObject(work, blob), Buffer.from('not zlib at all'));
+    const repo = await FleetRepository.open({ source: work, branch: 'main', cacheDir: join(root, 'cache12') });
+    const err = await repo.readFleet('main').catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'SourceError', code: 'E_CORRUPT_OBJECT', data: { kind: 'blob', oid: blob, ref: 'main', commit: gitCmd(work, 'rev-parse', 'HEAD') } });
+    expect((err as Error).message).toMatch(new RegExp(`^cannot read the fleet at "main" \\(commit [0-9a-f]{40}\\): blob ${blob} is corrupt`));
+  });
+
+  it('a tree overwritten with another object fails its hash check; a deleted one is E_MISSING_OBJECT', async () => {
+    const { work } = seed('overwritten');
+    const tree = gitCmd(work, 'rev-parse', 'HEAD:clusters');
+    overwrite(looseObject(work, tree), deflateSync(Buffer.from('blob 4\0abc\n')));
+    const repo = await FleetRepository.open({ source: work, branch: 'main', cacheDir: join(root, 'cache13') });
+    await expect(repo.readFleet('HEAD')).rejects.toMatchObject({ code: 'E_CORRUPT_OBJECT', data: { kind: 'tree', oid: tree, ref: 'HEAD' } });
+    rmSync(looseObject(work, tree));
+    await expect(repo.readFleet('HEAD')).rejects.toMatchObject({ code: 'E_MISSING_OBJECT', data: { kind: 'tree', oid: tree } });
+  });
+
+  it('the CLI reports it in one line with exit code 2', async () => {
+    const { work } = seed('damaged-cli');
+    const blob = gitCmd(work, 'rev-parse', 'HEAD:clusters/m1.yaml');
+    const file = looseObject(work, blob);
+    // isomorphic-git reports this one in a paragraph: the CLI still prints a single line.
+    overwrite(file, readFileSync(file).subarray(0, 10));
+    const errors: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
+    expect(await main(['node', 'flotilla', 'validate', '--repo', work, '--ref', 'HEAD'])).toBe(2);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^flotilla: cannot read the fleet at .*: blob [0-9a-f]{40} is corrupt \([^\n]*\)$/);
+    expect(errors[0]).not.toContain('\n');
+    expect(errors[0]).toContain(blob);
+    expect(errors[0]).toContain(gitCmd(work, 'rev-parse', 'HEAD'));
   });
 });
