@@ -53,7 +53,7 @@ export class MemoryFleetSource implements FleetSource {
 
   async readFleet(commit: string): Promise<FleetSnapshot> {
     const c = this.byId(commit);
-    return { commit, files: [...c.files].map(([path, content]) => ({ path, content })), desiredFingerprint: fingerprint(c) };
+    return { commit, files: [...c.files].map(([path, content]) => ({ path, content })), symlinks: [], desiredFingerprint: fingerprint(c) };
   }
 
   async commitStatus(base: string, writes: StatusWrite[], message: string): Promise<CommitOutcome> {
