@@ -4,7 +4,7 @@
  * ChangeSet: one cluster's failure is data for the caller, never an exception that stops the fleet.
  */
 import pLimit from 'p-limit';
-import type { ClusterClient } from '../kube/client.js';
+import type { ClusterApi } from '../kube/cluster-api.js';
 import { KubeApiError } from '../model/errors.js';
 import { LABEL_MANAGED } from '../model/constants.js';
 import type { KubeObject } from '../model/kube.js';
@@ -39,7 +39,7 @@ export interface ApplyClusterOptions {
   readyTimeoutMs?: number;
 }
 
-export async function applyClusterPlan(client: ClusterClient, plan: ClusterPlan, opts: ApplyClusterOptions): Promise<ChangeSet> {
+export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, opts: ApplyClusterOptions): Promise<ChangeSet> {
   const entries: ChangeEntry[] = [];
   const inventory = new Map<string, InventoryEntry>();
   for (const e of plan.keep) inventory.set(identityKey(e.ref), e);
@@ -91,7 +91,7 @@ export async function applyClusterPlan(client: ClusterClient, plan: ClusterPlan,
       entries.push({ ref: foundation[0]!.ref, action: 'failed', message: err.message });
       failures++;
     });
-    client.discovery.invalidate();
+    client.invalidateDiscovery();
   }
   const limit = pLimit(opts.concurrency ?? 4);
   await Promise.all(rest.map((d) => limit(() => applyOne(d, wasApplied(d)))));
@@ -124,7 +124,7 @@ export async function applyClusterPlan(client: ClusterClient, plan: ClusterPlan,
   return { cluster: client.name, entries, reachable, pruneBlocked, inventory: { cluster: client.name, entries: sortedEntries(inventory.values()) } };
 }
 
-async function waitForFoundation(client: ClusterClient, objects: DesiredObject[], timeoutMs: number): Promise<void> {
+async function waitForFoundation(client: ClusterApi, objects: DesiredObject[], timeoutMs: number): Promise<void> {
   for (const d of objects) {
     await pollUntil(
       `${formatRef(d.ref)} ready on ${client.name}`,
