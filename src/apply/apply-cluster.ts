@@ -37,6 +37,8 @@ export interface ApplyClusterOptions {
   canTakeOver: (ref: ObjectRef) => boolean;
   concurrency?: number;
   readyTimeoutMs?: number;
+  /** How often a CRD or Namespace is checked while waiting for it (tests shorten it). */
+  readyPollIntervalMs?: number;
 }
 
 export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, opts: ApplyClusterOptions): Promise<ChangeSet> {
@@ -50,9 +52,16 @@ export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, op
   let reachable = true;
   let failures = 0;
 
+  // An object applied before whose update did not happen this pass stays in the inventory as it was: it is
+  // still on the cluster, and forgetting it would leave it there for good once it leaves the fleet.
+  const keepPrevious = (d: DesiredObject) => {
+    const prev = plan.previouslyApplied.get(identityKey(d.ref));
+    if (prev) inventory.set(identityKey(d.ref), prev);
+  };
   const applyOne = async (d: DesiredObject, previouslyApplied: boolean): Promise<void> => {
     if (!reachable) {
       entries.push({ ref: d.ref, action: 'skipped', message: 'cluster unreachable' });
+      keepPrevious(d);
       return;
     }
     try {
@@ -76,6 +85,7 @@ export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, op
       failures++;
       if (err instanceof KubeApiError && err.code === 'E_UNREACHABLE') reachable = false;
       entries.push({ ref: d.ref, action: 'failed', message: (err as Error).message });
+      keepPrevious(d);
     }
   };
 
@@ -87,7 +97,7 @@ export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, op
   // CRDs and Namespaces first, one by one, and waited for: everything else may live in them.
   for (const d of foundation) await applyOne(d, wasApplied(d));
   if (foundation.length > 0 && reachable) {
-    await waitForFoundation(client, foundation, opts.readyTimeoutMs ?? 60_000).catch((err: Error) => {
+    await waitForFoundation(client, foundation, opts.readyTimeoutMs ?? 60_000, opts.readyPollIntervalMs ?? 200).catch((err: Error) => {
       entries.push({ ref: foundation[0]!.ref, action: 'failed', message: err.message });
       failures++;
     });
@@ -124,7 +134,7 @@ export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, op
   return { cluster: client.name, entries, reachable, pruneBlocked, inventory: { cluster: client.name, entries: sortedEntries(inventory.values()) } };
 }
 
-async function waitForFoundation(client: ClusterApi, objects: DesiredObject[], timeoutMs: number): Promise<void> {
+async function waitForFoundation(client: ClusterApi, objects: DesiredObject[], timeoutMs: number, intervalMs: number): Promise<void> {
   for (const d of objects) {
     await pollUntil(
       `${formatRef(d.ref)} ready on ${client.name}`,
@@ -136,7 +146,7 @@ async function waitForFoundation(client: ClusterApi, objects: DesiredObject[], t
         return status.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
       },
       timeoutMs,
-      200,
+      intervalMs,
     );
   }
 }

@@ -37,8 +37,8 @@ export interface ClusterPlan {
   apply: DesiredObject[];
   unchanged: DesiredObject[];
   prune: InventoryEntry[];
-  /** Keys (identityKey) of everything in the previous inventory: these objects are known to be Flotilla's. */
-  previouslyApplied: Set<string>;
+  /** The previous inventory by identityKey: these objects are known to be Flotilla's. */
+  previouslyApplied: Map<string, InventoryEntry>;
   /** Entries kept as they are: held, from broken files, implicit namespaces, or blocked prunes. */
   keep: InventoryEntry[];
   pruneBlocked?: string;
@@ -74,7 +74,7 @@ export function planClusterApply(input: PlanInput): ClusterPlan {
     candidates.push(entry);
   }
   const total = previous.size;
-  const base = { cluster: input.cluster, apply, unchanged, previouslyApplied: new Set(previous.keys()) };
+  const base = { cluster: input.cluster, apply, unchanged, previouslyApplied: previous };
   // A refused prune keeps every candidate in the inventory, so nothing is forgotten and a later pass can act.
   const refuse = (reason: string): ClusterPlan => ({ ...base, prune: [], keep: [...keep, ...candidates], pruneBlocked: reason });
   if (input.pruneSuspended && candidates.length > 0) {
