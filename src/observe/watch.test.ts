@@ -21,13 +21,19 @@ function notifications() {
   };
 }
 
+/** A watcher on the managed ConfigMaps of `c`, and the promise of its first notification. */
+function watchConfigMaps(c: MemoryCluster) {
+  const n = notifications();
+  const watcher = new FleetWatcher(n.push);
+  const started = n.next();
+  watcher.update([{ client: c, kinds: [{ apiVersion: 'v1', kind: 'ConfigMap' }] }]);
+  return { n, watcher, started };
+}
+
 describe('FleetWatcher', () => {
   it('watches the managed objects of each kind and reports their changes, until stopped', async () => {
     const c = new MemoryCluster('m1');
-    const n = notifications();
-    const watcher = new FleetWatcher(n.push);
-    const started = n.next();
-    watcher.update([{ client: c, kinds: [{ apiVersion: 'v1', kind: 'ConfigMap' }] }]);
+    const { n, watcher, started } = watchConfigMaps(c);
     expect(await started).toMatch(/^m1: watching ConfigMap from resourceVersion \d+$/);
     expect(c.requests.find((r) => r.verb === 'watch')).toMatchObject({ kind: 'ConfigMap', labelSelector: `${LABEL_MANAGED}=true` });
     await c.apply(configMap('unmanaged', {}));
@@ -46,11 +52,8 @@ describe('FleetWatcher', () => {
 
   it('re-opens a watch the server ended, from the then current resourceVersion', async () => {
     const c = new MemoryCluster('m1');
-    const n = notifications();
-    const watcher = new FleetWatcher(n.push);
-    const first = n.next();
-    watcher.update([{ client: c, kinds: [{ apiVersion: 'v1', kind: 'ConfigMap' }] }]);
-    await first;
+    const { n, watcher, started } = watchConfigMaps(c);
+    await started;
     await c.apply(configMap('app', { [LABEL_MANAGED]: 'true' }));
     const reopened = n.next();
     c.expireWatches();
