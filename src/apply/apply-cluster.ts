@@ -4,7 +4,7 @@
  * ChangeSet: one cluster's failure is data for the caller, never an exception that stops the fleet.
  */
 import pLimit from 'p-limit';
-import type { ClusterClient } from '../kube/client.js';
+import type { ClusterApi } from '../kube/cluster-api.js';
 import { KubeApiError } from '../model/errors.js';
 import { LABEL_MANAGED } from '../model/constants.js';
 import type { KubeObject } from '../model/kube.js';
@@ -37,9 +37,11 @@ export interface ApplyClusterOptions {
   canTakeOver: (ref: ObjectRef) => boolean;
   concurrency?: number;
   readyTimeoutMs?: number;
+  /** How often a CRD or Namespace is checked while waiting for it (tests shorten it). */
+  readyPollIntervalMs?: number;
 }
 
-export async function applyClusterPlan(client: ClusterClient, plan: ClusterPlan, opts: ApplyClusterOptions): Promise<ChangeSet> {
+export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, opts: ApplyClusterOptions): Promise<ChangeSet> {
   const entries: ChangeEntry[] = [];
   const inventory = new Map<string, InventoryEntry>();
   for (const e of plan.keep) inventory.set(identityKey(e.ref), e);
@@ -50,13 +52,17 @@ export async function applyClusterPlan(client: ClusterClient, plan: ClusterPlan,
   let reachable = true;
   let failures = 0;
 
+  // An apply that did not happen (or whose outcome is unknown) never drops its object from the inventory:
+  // forgetting it would leave it on the cluster for good once it leaves the fleet. An object applied before
+  // keeps its entry as it was (its old hash makes the next pass apply it again); a new one is kept as pending.
+  const keepUnconfirmed = (d: DesiredObject) => {
+    const prev = plan.previouslyApplied.get(identityKey(d.ref));
+    inventory.set(identityKey(d.ref), prev ?? { ref: d.ref, hash: d.hash, source: d.source, pending: true });
+  };
   const applyOne = async (d: DesiredObject, previouslyApplied: boolean): Promise<void> => {
-    // Its outcome is unknown (or it was never tried): keep it in the inventory as pending, so it is neither
-    // forgotten (a leak if it is later removed from the fleet) nor mistaken for a confirmed apply.
-    const unconfirmed = () => inventory.set(identityKey(d.ref), { ref: d.ref, hash: d.hash, source: d.source, pending: true });
     if (!reachable) {
       entries.push({ ref: d.ref, action: 'skipped', message: 'cluster unreachable' });
-      unconfirmed();
+      keepUnconfirmed(d);
       return;
     }
     try {
@@ -80,7 +86,7 @@ export async function applyClusterPlan(client: ClusterClient, plan: ClusterPlan,
       failures++;
       if (err instanceof KubeApiError && err.code === 'E_UNREACHABLE') reachable = false;
       entries.push({ ref: d.ref, action: 'failed', message: (err as Error).message });
-      unconfirmed();
+      keepUnconfirmed(d);
     }
   };
 
@@ -92,11 +98,11 @@ export async function applyClusterPlan(client: ClusterClient, plan: ClusterPlan,
   // CRDs and Namespaces first, one by one, and waited for: everything else may live in them.
   for (const d of foundation) await applyOne(d, wasApplied(d));
   if (foundation.length > 0 && reachable) {
-    await waitForFoundation(client, foundation, opts.readyTimeoutMs ?? 60_000).catch((err: Error) => {
+    await waitForFoundation(client, foundation, opts.readyTimeoutMs ?? 60_000, opts.readyPollIntervalMs ?? 200).catch((err: Error) => {
       entries.push({ ref: foundation[0]!.ref, action: 'failed', message: err.message });
       failures++;
     });
-    client.discovery.invalidate();
+    client.invalidateDiscovery();
   }
   const limit = pLimit(opts.concurrency ?? 4);
   await Promise.all(rest.map((d) => limit(() => applyOne(d, wasApplied(d)))));
@@ -129,7 +135,7 @@ export async function applyClusterPlan(client: ClusterClient, plan: ClusterPlan,
   return { cluster: client.name, entries, reachable, pruneBlocked, inventory: { cluster: client.name, entries: sortedEntries(inventory.values()) } };
 }
 
-async function waitForFoundation(client: ClusterClient, objects: DesiredObject[], timeoutMs: number): Promise<void> {
+async function waitForFoundation(client: ClusterApi, objects: DesiredObject[], timeoutMs: number, intervalMs: number): Promise<void> {
   for (const d of objects) {
     await pollUntil(
       `${formatRef(d.ref)} ready on ${client.name}`,
@@ -141,7 +147,7 @@ async function waitForFoundation(client: ClusterClient, objects: DesiredObject[]
         return status.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
       },
       timeoutMs,
-      200,
+      intervalMs,
     );
   }
 }

@@ -33,7 +33,7 @@ describe('planClusterApply', () => {
     expect(names(p.apply)).toEqual(['b', 'c']);
     expect(names(p.unchanged)).toEqual(['a']);
     expect(p.prune).toEqual([]);
-    expect([...p.previouslyApplied].sort()).toEqual([identityKey(ref('a')), identityKey(ref('b'))]);
+    expect([...p.previouslyApplied.keys()].sort()).toEqual([identityKey(ref('a')), identityKey(ref('b'))]);
   });
 
   it('re-applies an unchanged object when asked (observed missing, resync)', () => {

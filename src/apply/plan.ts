@@ -39,8 +39,8 @@ export interface ClusterPlan {
   apply: DesiredObject[];
   unchanged: DesiredObject[];
   prune: InventoryEntry[];
-  /** Keys (identityKey) of every confirmed entry of the previous inventory: these objects are known to be Flotilla's. */
-  previouslyApplied: Set<string>;
+  /** Confirmed entries of the previous inventory by identityKey (pending ones excluded): these objects are known to be Flotilla's. */
+  previouslyApplied: Map<string, InventoryEntry>;
   /** Entries kept as they are: held, from broken files, implicit namespaces, or blocked prunes. */
   keep: InventoryEntry[];
   pruneBlocked?: string;
@@ -76,8 +76,7 @@ export function planClusterApply(input: PlanInput): ClusterPlan {
     candidates.push(entry);
   }
   const total = previous.size;
-  const confirmed = [...previous].filter(([, e]) => !e.pending).map(([key]) => key);
-  const base = { cluster: input.cluster, apply, unchanged, previouslyApplied: new Set(confirmed) };
+  const base = { cluster: input.cluster, apply, unchanged, previouslyApplied: new Map([...previous].filter(([, e]) => !e.pending)) };
   // A refused prune keeps every candidate in the inventory, so nothing is forgotten and a later pass can act.
   const refuse = (reason: string): ClusterPlan => ({ ...base, prune: [], keep: [...keep, ...candidates], pruneBlocked: reason });
   if (input.pruneSuspended && candidates.length > 0) {

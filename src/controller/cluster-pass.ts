@@ -9,7 +9,7 @@ import { applyClusterPlan, type ChangeEntry, type ChangeSet } from '../apply/app
 import type { Inventory } from '../apply/inventory.js';
 import { planClusterApply, type ClusterPlan, type DesiredObject } from '../apply/plan.js';
 import { detectDrift } from '../drift/index.js';
-import type { ClusterClient } from '../kube/client.js';
+import type { ClusterApi } from '../kube/cluster-api.js';
 import type { KubeObject } from '../model/kube.js';
 import { formatRef, identityKey, type ObjectRef } from '../model/refs.js';
 import type { ObservedCluster } from './observe-clusters.js';
@@ -30,7 +30,7 @@ export interface ApplyRules {
 }
 
 export interface ClusterInput {
-  observed: ObservedCluster & { client: ClusterClient };
+  observed: ObservedCluster & { client: ClusterApi };
   desired: DesiredObject[];
   /** Held on this cluster only (failed overrides, suspended dispatching). */
   held: Set<string>;
@@ -83,7 +83,7 @@ export async function prepareCluster(input: ClusterInput, rules: ApplyRules): Pr
  * wants (Flux's method: fields other managers own are not drift). What was deleted or drifted is re-applied by
  * the plan, with the reason.
  */
-async function inspectUnchanged(client: ClusterClient, unchanged: DesiredObject[], rules: ApplyRules) {
+async function inspectUnchanged(client: ClusterApi, unchanged: DesiredObject[], rules: ApplyRules) {
   const live = new Map<string, KubeObject | undefined>();
   const reasons = new Map<string, string>();
   const notes = new Map<string, ObjectNote>();
@@ -155,7 +155,7 @@ export async function executeCluster(prepared: PreparedCluster, rules: ApplyRule
   return { changeSet, changes, applied, live, notes: prepared.notes, notices: prepared.notices, missing };
 }
 
-async function readPlaced(client: ClusterClient, placed: ObjectRef[], changes: Map<string, ChangeEntry>, before: Map<string, KubeObject | undefined>) {
+async function readPlaced(client: ClusterApi, placed: ObjectRef[], changes: Map<string, ChangeEntry>, before: Map<string, KubeObject | undefined>) {
   const live = new Map<string, KubeObject | undefined>();
   const missing: string[] = [];
   const limit = pLimit(8);

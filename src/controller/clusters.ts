@@ -12,11 +12,12 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterClient } from '../kube/client.js';
 import { KubeTransport } from '../kube/transport.js';
+import type { ClusterApi } from '../kube/cluster-api.js';
 import type { ClusterDef } from '../model/fleet.js';
 
 export const CONTEXT_ANNOTATION = 'flotilla.dev/context';
 
-export type ConnectResult = { ok: true; client: ClusterClient } | { ok: false; reason: string };
+export type ConnectResult = { ok: true; client: ClusterApi } | { ok: false; reason: string };
 
 export interface ClusterConnector {
   /** A client for the cluster, or why there is none (never throws). */

@@ -3,7 +3,7 @@
  * failure threshold (Karmada's), so one blip does not reschedule the fleet; until then its last Ready condition
  * stands.
  */
-import type { ClusterClient } from '../kube/client.js';
+import type { ClusterApi } from '../kube/cluster-api.js';
 import type { ClusterDef, ClusterStatus } from '../model/fleet.js';
 import type { Condition } from '../model/kube.js';
 import { probeCluster, type ClusterProbe } from '../observe/cluster-status.js';
@@ -13,7 +13,7 @@ import type { ClusterConnector } from './clusters.js';
 export interface ObservedCluster {
   def: ClusterDef;
   /** Absent when no client could be made (no context, refused credentials). */
-  client?: ClusterClient;
+  client?: ClusterApi;
   probe: ClusterProbe;
   /** Ready as recorded: a failure younger than the threshold still counts as Ready. */
   ready: boolean;

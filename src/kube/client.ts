@@ -1,22 +1,17 @@
 /**
- * The narrow port through which apply and observe talk to one member cluster. Everything is plain JSON.
+ * The HTTPS implementation of `ClusterApi`: one member cluster through its API server. Everything is plain JSON.
  */
-import { KubeApiError } from '../model/errors.js';
 import type { KubeObject } from '../model/kube.js';
 import type { ObjectRef } from '../model/refs.js';
 import { FIELD_MANAGER } from '../model/constants.js';
+import type { ApplyOptions, ClusterApi, ListOptions, Readiness, WatchEvent, WatchOptions } from './cluster-api.js';
 import { DiscoveryCache, resourcePath, type ResourceInfo } from './discovery.js';
-import { apiError, type KubeTransport } from './transport.js';
+import { apiError, noKindError } from './errors.js';
+import type { KubeTransport } from './transport.js';
 
-export interface ApplyOptions {
-  dryRun?: boolean;
-  /** Take ownership of fields other managers own (what Argo CD and Flux do by default). */
-  force?: boolean;
-  /** Flotilla applies as `flotilla`; another manager is only for playing someone else (tests, tools). */
-  fieldManager?: string;
-}
+export type { ApplyOptions } from './cluster-api.js';
 
-export class ClusterClient {
+export class ClusterClient implements ClusterApi {
   readonly discovery: DiscoveryCache;
 
   constructor(
@@ -28,10 +23,17 @@ export class ClusterClient {
 
   async resolve(apiVersion: string, kind: string): Promise<ResourceInfo> {
     const info = await this.discovery.resolve(apiVersion, kind);
-    if (!info) {
-      throw new KubeApiError('E_NO_KIND', `${this.name} does not serve ${kind} in ${apiVersion} (is its CRD installed?)`, { apiVersion, kind, cluster: this.name });
-    }
+    if (!info) throw noKindError(this.name, apiVersion, kind);
     return info;
+  }
+
+  invalidateDiscovery(): void {
+    this.discovery.invalidate();
+  }
+
+  async discover(): Promise<ResourceInfo[]> {
+    await this.discovery.refresh();
+    return this.discovery.all();
   }
 
   /** Server-side apply with field manager `flotilla`; unknown or duplicate fields are errors, not silently dropped. */
@@ -58,7 +60,6 @@ export class ClusterClient {
     return res.body;
   }
 
-  /** Deletes only the exact object that was seen (uid precondition): never a namesake created since. */
   async delete(ref: ObjectRef, uid: string): Promise<'deleted' | 'gone'> {
     const info = await this.resolve(ref.apiVersion, ref.kind);
     const path = resourcePath(info, ref.namespace || undefined, ref.name);
@@ -71,7 +72,7 @@ export class ClusterClient {
     throw apiError(res, 'DELETE', path);
   }
 
-  async list(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {}): Promise<KubeObject[]> {
+  async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<KubeObject[]> {
     const info = await this.resolve(apiVersion, kind);
     const items: KubeObject[] = [];
     let cont: string | undefined;
@@ -84,6 +85,37 @@ export class ClusterClient {
       cont = page.metadata?.continue || undefined;
     } while (cont);
     return items;
+  }
+
+  async watch(apiVersion: string, kind: string, opts: WatchOptions, onEvent: (event: WatchEvent) => void): Promise<void> {
+    const info = await this.resolve(apiVersion, kind);
+    const path = resourcePath(info, undefined);
+    const { labelSelector } = opts;
+    // Start from "now": a one-item list gives the collection's current resourceVersion.
+    const list = await this.transport.requestOk<{ metadata?: { resourceVersion?: string } }>(path, { query: { labelSelector, limit: '1' } });
+    const resourceVersion = list.metadata?.resourceVersion;
+    opts.onStart?.(resourceVersion);
+    await this.transport.stream(
+      path,
+      { watch: '1', labelSelector, resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(opts.timeoutSeconds ?? 300) },
+      (event) => {
+        const e = event as Partial<WatchEvent>;
+        if (e.type && e.object) onEvent(e as WatchEvent);
+      },
+      opts.signal,
+    );
+  }
+
+  /** `/readyz`, falling back to `/healthz` on servers that have no readyz. */
+  async readiness(): Promise<Readiness> {
+    let res = await this.transport.request('/readyz', { timeoutMs: 5000 });
+    if (res.status === 404) res = await this.transport.request('/healthz', { timeoutMs: 5000 });
+    return { status: res.status, body: typeof res.body === 'string' ? res.body : '' };
+  }
+
+  async version(): Promise<string | undefined> {
+    const v = await this.transport.requestOk<{ gitVersion?: string }>('/version');
+    return v.gitVersion;
   }
 
   close(): void {

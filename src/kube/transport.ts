@@ -8,6 +8,7 @@ import { Agent, request as httpsRequest, type RequestOptions } from 'node:https'
 import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from '../model/errors.js';
+import { apiError, unreachableError } from './errors.js';
 
 export interface TransportOptions {
   /** https://host:port (a path prefix is kept). */
@@ -211,12 +212,5 @@ export class KubeTransport {
 }
 
 function networkError(server: URL, path: string, err: Error): KubeApiError {
-  return new KubeApiError('E_UNREACHABLE', `${server.host}: ${path}: ${err.message}`, { server: server.toString(), path }, { cause: err });
-}
-
-export function apiError(res: KubeResponse, method: string, path: string): KubeApiError {
-  const b = res.body as { message?: string; reason?: string } | string;
-  const message = typeof b === 'object' && b && b.message ? b.message : String(b).slice(0, 500);
-  const reason = typeof b === 'object' && b ? b.reason : undefined;
-  return new KubeApiError('E_API', `${method} ${path}: ${res.status} ${message}`, { status: res.status, reason, path });
+  return unreachableError(server.toString(), server.host, path, err);
 }

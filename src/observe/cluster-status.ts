@@ -3,7 +3,8 @@
  * (falling back to `/healthz` when the server has no readyz), version, node and resource summaries,
  * and the APIs it serves. A cluster that cannot be reached is reported, never thrown.
  */
-import type { ClusterClient } from '../kube/client.js';
+import type { ClusterApi } from '../kube/cluster-api.js';
+import type { ResourceInfo } from '../kube/discovery.js';
 import type { ClusterStatus } from '../model/fleet.js';
 import type { Condition, KubeObject } from '../model/kube.js';
 import { podRequests } from '../schedule/index.js';
@@ -18,22 +19,20 @@ export interface ClusterProbe {
 
 const SUMMARY_RESOURCES = ['cpu', 'memory', 'pods', 'ephemeral-storage'];
 
-export async function probeCluster(client: ClusterClient): Promise<ClusterProbe> {
+export async function probeCluster(client: ClusterApi): Promise<ClusterProbe> {
   let health;
   try {
-    health = await client.transport.request('/readyz', { timeoutMs: 5000 });
-    if (health.status === 404) health = await client.transport.request('/healthz', { timeoutMs: 5000 });
+    health = await client.readiness();
   } catch (err) {
     return { ready: false, reason: 'ClusterNotReachable', message: (err as Error).message, status: {} };
   }
   if (health.status !== 200) {
-    const body = typeof health.body === 'string' ? health.body.trim().split('\n').slice(-3).join('; ') : '';
+    const body = health.body.trim().split('\n').slice(-3).join('; ');
     return { ready: false, reason: 'ClusterNotReady', message: `readyz returned HTTP ${health.status}${body ? `: ${body}` : ''}`, status: {} };
   }
   const status: ClusterStatus = {};
   try {
-    const version = await client.transport.requestOk<{ gitVersion?: string }>('/version');
-    status.kubernetesVersion = version.gitVersion;
+    status.kubernetesVersion = await client.version();
     const nodes = await client.list('v1', 'Node');
     status.nodeSummary = {
       totalNum: nodes.length,
@@ -41,8 +40,7 @@ export async function probeCluster(client: ClusterClient): Promise<ClusterProbe>
     };
     const pods = await client.list('v1', 'Pod', { fieldSelector: 'status.phase!=Succeeded,status.phase!=Failed' });
     status.resourceSummary = summarizeResources(nodes, pods);
-    await client.discovery.refresh();
-    status.apiEnablements = apiEnablements(client);
+    status.apiEnablements = apiEnablements(await client.discover());
   } catch (err) {
     return { ready: false, reason: 'ClusterNotReady', message: `readyz ok but status collection failed: ${(err as Error).message}`, status };
   }
@@ -91,9 +89,9 @@ export function formatQuantity(resource: string, units: number): string {
   return String(units);
 }
 
-function apiEnablements(client: ClusterClient): NonNullable<ClusterStatus['apiEnablements']> {
+function apiEnablements(served: ResourceInfo[]): NonNullable<ClusterStatus['apiEnablements']> {
   const byGv = new Map<string, { name: string; kind: string }[]>();
-  for (const r of client.discovery.all()) {
+  for (const r of served) {
     const gv = r.group ? `${r.group}/${r.version}` : r.version;
     const list = byGv.get(gv) ?? [];
     list.push({ name: r.resource, kind: r.kind });
