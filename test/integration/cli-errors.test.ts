@@ -4,7 +4,7 @@
  * and 1 for fleet errors (cli.md). Nothing here may start a cluster or a controller: those entry points are
  * replaced by functions that fail the test.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -38,6 +38,11 @@ writeFileSync(file, 'not a directory\n');
 const emptyDir = join(root, 'empty');
 mkdirSync(emptyDir);
 const out = join(root, 'out');
+const linkedOut = join(root, 'linked-out');
+mkdirSync(linkedOut);
+const linkTarget = join(root, 'link-target');
+mkdirSync(linkTarget);
+symlinkSync(linkTarget, join(linkedOut, 'member2'));
 const aliasBomb = join(root, 'bomb.yaml');
 writeFileSync(aliasBomb, ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n') + '\n');
 const selfAlias = join(root, 'self-alias.yaml');
@@ -80,6 +85,7 @@ const cases: Case[] = [
   ['why', 'fleet', ['why', 'deployment/web', '-n', 'shop', '--repo', broken], /^error: workloads\/broken\.yaml:6:3: metadata\.name: duplicate key/],
   ['render', 'usage', ['render', '--repo', fleet], /^flotilla: required option '--out <dir>' not specified \(see 'flotilla render --help'\)$/],
   ['render', 'usage', ['render', '--repo', fleet, '--out', file], /^flotilla: --out .*a-file: exists and is not a directory$/],
+  ['render', 'usage', ['render', '--repo', fleet, '--out', linkedOut], /^flotilla: --out: .*linked-out\/member2 is a symbolic link; refusing to write through or over it/],
   ['render', 'usage', ['render', '--repo', fleet, '--out', out, '--cluster', 'nope'], /^flotilla: --cluster nope: no such cluster/],
   ['render', 'fleet', ['render', '--repo', broken, '--out', out, '--cluster', 'member1'], /^error: workloads\/broken\.yaml:6:3: metadata\.name: duplicate key/],
   ['health', 'usage', ['health'], /^flotilla: required option '-f, --filename <file\.\.\.>' not specified/],
@@ -117,6 +123,11 @@ describe('every command reports a usage or fleet error as one line, without a st
     expect(stderr[0]).toMatch(kind === 'usage' ? USAGE : PROBLEM);
     expect(stderr[0]).toMatch(line);
     expect(code).toBe(kind === 'usage' ? 2 : 1);
+  });
+
+  it('wrote nothing through the symbolic link of a refused render --out', () => {
+    expect(readdirSync(linkTarget)).toEqual([]);
+    expect(readdirSync(linkedOut)).toEqual(['member2']);
   });
 
   it('covers every command of the CLI', () => {
