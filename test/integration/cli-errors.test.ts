@@ -8,7 +8,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main, reportError } from '../../src/cli/main.js';
+import { exitCodeForError, main, reportError } from '../../src/cli/main.js';
+import { FleetFileError, SourceError, UsageError } from '../../src/model/errors.js';
 import { TEMPLATE_DIR } from '../../src/cli/init.js';
 import type * as Testbed from '../../src/testbed/index.js';
 
@@ -148,5 +149,12 @@ describe('unexpected errors', () => {
     reportError(bug);
     expect(stderr[0]).toBe("flotilla: unexpected error: Cannot read properties of undefined (reading 'x')");
     expect(stderr.slice(1).some((l) => /^\s+at /.test(l))).toBe(true);
+  });
+
+  it('map to exit codes: 1 for a fleet file, 2 for usage and for a command that could not run', () => {
+    expect(exitCodeForError(new FleetFileError('E_TOO_LARGE', 'too large', { file: 'workloads/big.yaml' }))).toBe(1);
+    expect(exitCodeForError(new UsageError('bad flag'))).toBe(2);
+    expect(exitCodeForError(new SourceError('E_FETCH', 'unreachable'))).toBe(2);
+    expect(exitCodeForError(new TypeError('bug'))).toBe(2);
   });
 });
