@@ -10,8 +10,9 @@ import('../dist/cli/main.js')
       process.exitCode = code;
     },
     (err) => {
-      const message = err instanceof Error ? err.message.split('\n', 1)[0] : String(err);
-      console.error(`flotilla: cannot start: ${message}${debugHint}`);
+      const noBuild = err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js');
+      const message = noBuild ? "dist/ is missing: run 'npm run build' first" : err instanceof Error ? err.message.split('\n', 1)[0] : String(err);
+      console.error(`flotilla: cannot start: ${message}${noBuild ? '' : debugHint}`);
       if (process.env.FLOTILLA_DEBUG && err instanceof Error) console.error(err.stack);
       process.exitCode = 2;
     },
