@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { loadFleet } from '../load/index.js';
 import type { Fleet, FleetFile } from '../model/fleet.js';
 import { UsageError } from '../model/errors.js';
+import { parseRevision, refFormatProblem } from '../git/revision-syntax.js';
 import { readWorktreeFleet } from '../source/worktree.js';
 import { cacheRoot } from '../testbed/paths.js';
 
@@ -12,18 +13,46 @@ export interface FleetReadOptions {
   ref?: string;
 }
 
+/** Commander argument parser for `--ref`: any revision people type (`main`, `v2`, `abc1234`, `HEAD~1`, `main^2`). */
+export function revisionArgument(flag: string): (value: string) => string {
+  return (value) => {
+    try {
+      parseRevision(value);
+    } catch (err) {
+      // The message quotes the value and says what is wrong with it; `flag` names it in the help.
+      throw new UsageError((err as Error).message, { flag });
+    }
+    return value;
+  };
+}
+
+/** Commander argument parser for `--branch`: a name `git check-ref-format` accepts (no leading '-'). */
+export function branchArgument(flag: string): (value: string) => string {
+  return (value) => {
+    const problem = value.startsWith('-') ? "starts with '-'" : refFormatProblem(value);
+    if (problem) throw new UsageError(`${flag} ${JSON.stringify(value)}: not a valid branch name (${problem})`);
+    return value;
+  };
+}
+
+/** Commander argument parser for paths: an empty one would silently mean the current directory. */
+export function pathArgument(flag: string): (value: string) => string {
+  return (value) => {
+    if (value === '') throw new UsageError(`${flag}: expected a path, got an empty string`);
+    return value;
+  };
+}
+
 export async function readFleetFiles(opts: FleetReadOptions): Promise<FleetFile[]> {
   const dir = resolve(opts.repo);
   if (!existsSync(dir)) throw new UsageError(`--repo ${opts.repo}: no such directory`);
-  if (!opts.ref) return readWorktreeFleet(dir);
+  if (opts.ref === undefined) return readWorktreeFleet(dir);
   const { FleetRepository } = await import('../git/repo.js');
   const repo = await FleetRepository.open({ source: dir, branch: 'main', cacheDir: cacheRoot() }).catch((err: Error) => {
     throw new UsageError(`--ref needs a Git repository: ${err.message}`);
   });
-  const commit = await repo.resolve(opts.ref).catch((err: Error) => {
-    throw new UsageError(err.message);
-  });
-  return (await repo.readFleet(commit)).files;
+  // The revision is read as typed, so an error (no such commit, a damaged object) names what the user wrote.
+  return (await repo.readFleet(opts.ref)).files;
 }
 
 export async function readFleet(opts: FleetReadOptions): Promise<Fleet> {

@@ -1,22 +1,22 @@
 /** Commands that inspect a fleet without touching clusters: validate, schedule, render, why, health. */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { Option, type Command } from '@commander-js/extra-typings';
-import { parseAllDocuments } from 'yaml';
 import { assessObjects } from '../health/index.js';
 import { validationReport } from '../load/index.js';
 import { UsageError } from '../model/errors.js';
-import type { KubeObject } from '../model/kube.js';
+import type { Fleet } from '../model/fleet.js';
 import { formatProblem, compareProblems, type Problem } from '../model/problem.js';
 import { identityKey, formatRef } from '../model/refs.js';
-import { renderFleet, toManifestYaml } from '../render/index.js';
+import { manifestSegments, renderFleet, toManifestYaml, type ClusterManifests } from '../render/index.js';
 import { formatExplanation, scheduleFleet } from '../schedule/index.js';
-import { readFleet } from './fleet-source.js';
+import { pathArgument, readFleet, revisionArgument } from './fleet-source.js';
+import { readHealthInput } from './health-input.js';
 import { setExitCode } from './main.js';
+import { writeRenderOutput, type ClusterOutput } from './render-output.js';
 
 const outputOption = () => new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text');
-const repoOption = () => new Option('--repo <dir>', 'fleet repository directory').default('.');
-const refOption = () => new Option('--ref <ref>', 'read the fleet from this commit instead of the working tree');
+const repoOption = () => new Option('--repo <dir>', 'fleet repository directory').default('.').argParser(pathArgument('--repo'));
+const refOption = () => new Option('--ref <ref>', 'read the fleet from this commit instead of the working tree').argParser(revisionArgument('--ref'));
 
 function printProblems(errors: Problem[], warnings: Problem[] = []): void {
   for (const p of errors) console.error(`error: ${formatProblem(p)}`);
@@ -75,7 +75,7 @@ export function registerFleetCommands(program: Command): void {
   program
     .command('render')
     .description('write the manifests each cluster should run: DIR/<cluster>/…/*.yaml')
-    .requiredOption('--out <dir>', 'output directory')
+    .requiredOption('--out <dir>', 'output directory', pathArgument('--out'))
     .option('--cluster <name>', 'only this cluster')
     .addOption(repoOption())
     .addOption(refOption())
@@ -85,31 +85,10 @@ export function registerFleetCommands(program: Command): void {
       const schedule = scheduleFleet(fleet);
       const result = renderFleet(fleet, schedule.decisions, opts.cluster ? { clusters: [opts.cluster] } : {});
       const out = resolve(opts.out);
-      let written = 0;
-      for (const c of result.clusters) {
-        if (opts.cluster && c.cluster !== opts.cluster) continue;
-        const clusterDir = join(out, c.cluster);
-        const wanted = new Set<string>();
-        for (const o of c.objects) {
-          const file = join(clusterDir, o.relPath);
-          wanted.add(file);
-          mkdirSync(dirname(file), { recursive: true });
-          const text = toManifestYaml(o.object);
-          // Rewrite only what changed, so file timestamps tell what a commit changed.
-          let same: boolean;
-          try {
-            same = readFileSync(file, 'utf8') === text;
-          } catch {
-            same = false;
-          }
-          if (!same) writeFileSync(file, text);
-          written++;
-        }
-        removeStale(clusterDir, wanted);
-      }
-      const problems = [...fleet.errors, ...schedule.errors, ...result.problems].sort(compareProblems);
+      const written = writeRenderOutput(out, renderTargets(fleet, result.clusters, opts.cluster));
+      const problems = [...fleet.errors, ...schedule.errors, ...result.problems, ...written.problems].sort(compareProblems);
       printProblems(problems);
-      console.error(`rendered ${written} object(s) for ${opts.cluster ? 1 : result.clusters.length} cluster(s) into ${relative(process.cwd(), out) || '.'}`);
+      console.log(`rendered ${written.written} object(s) for ${opts.cluster ? 1 : result.clusters.length} cluster(s) into ${displayPath(out)}`);
       if (problems.length > 0) setExitCode(cmd, 1);
     });
 
@@ -122,10 +101,8 @@ export function registerFleetCommands(program: Command): void {
     .addOption(refOption())
     .addOption(outputOption())
     .action(async (target, opts, cmd) => {
+      const { kind, group, name } = parseWhyTarget(target);
       const fleet = await readFleet(opts);
-      const [kindPart, name] = target.split('/', 2);
-      if (!kindPart || !name) throw new UsageError(`expected <kind>/<name>, got "${target}"`);
-      const [kind, group] = kindPart.split(/\.(.*)/s, 2) as [string, string | undefined];
       const matches = fleet.templates.filter(
         (t) =>
           t.ref.kind.toLowerCase() === kind.toLowerCase() &&
@@ -140,6 +117,7 @@ export function registerFleetCommands(program: Command): void {
         if (opts.output === 'json') console.log(JSON.stringify(e ?? null, null, 2));
         else console.log(e ? formatExplanation(e) : `no explanation for ${formatRef(t.ref)}`);
       }
+      printProblems(fleet.errors);
       if (fleet.errors.length > 0) setExitCode(cmd, 1);
     });
 
@@ -148,42 +126,51 @@ export function registerFleetCommands(program: Command): void {
     .description('assess live objects (YAML or JSON, several documents per file, - for stdin) as the controller does')
     .requiredOption('-f, --filename <file...>', 'file(s) to read; - for stdin')
     .addOption(outputOption())
-    .action(async (opts) => {
-      const objects: KubeObject[] = [];
-      for (const f of opts.filename) {
-        let text: string;
-        try {
-          text = f === '-' ? readFileSync(0, 'utf8') : readFileSync(f, 'utf8');
-        } catch (err) {
-          throw new UsageError(`cannot read ${f}: ${(err as Error).message}`);
-        }
-        for (const doc of parseAllDocuments(text) as unknown as { errors: { message: string }[]; toJS(): unknown }[]) {
-          if (doc.errors.length > 0) throw new UsageError(`${f}: ${doc.errors[0]!.message}`);
-          const js = doc.toJS() as KubeObject | { kind?: string; items?: KubeObject[] } | null;
-          if (!js) continue;
-          // `kubectl get -o json` of several objects gives a List.
-          if (typeof js === 'object' && 'items' in js && Array.isArray(js.items) && String(js.kind ?? '').endsWith('List')) objects.push(...js.items);
-          else objects.push(js as KubeObject);
-        }
+    .action((opts, cmd) => {
+      const input = readHealthInput(opts.filename);
+      // Messages come from status fields of user input: the contract promises strings.
+      const objects = assessObjects(input.objects).objects.map((o) => ({ ...o, message: typeof o.message === 'string' ? o.message : String(o.message ?? '') }));
+      if (opts.output === 'json') console.log(JSON.stringify({ objects, errors: input.problems }, null, 2));
+      else {
+        printProblems(input.problems);
+        for (const o of objects) console.log(`${formatRef(o.resource).padEnd(48)} ${o.health.padEnd(12)} ${o.message}`);
       }
-      const result = assessObjects(objects);
-      if (opts.output === 'json') console.log(JSON.stringify(result, null, 2));
-      else for (const o of result.objects) console.log(`${formatRef(o.resource).padEnd(48)} ${o.health.padEnd(12)} ${o.message}`);
+      if (input.problems.length > 0) setExitCode(cmd, 1);
     });
 }
 
-function removeStale(dir: string, wanted: Set<string>): void {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
+/** `out` relative to the working directory when it is inside it. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
+
+/** `deployment/web` or `Deployment.apps/web` → kind, optional group, name. Names never contain '/'. */
+export function parseWhyTarget(target: string): { kind: string; group: string | undefined; name: string } {
+  const parts = target.split('/');
+  const [kindPart, name] = parts;
+  if (parts.length !== 2 || !kindPart || !name) {
+    throw new UsageError(`expected <kind>/<name> or <kind>.<group>/<name> (e.g. deployment/web, Deployment.apps/web), got ${JSON.stringify(target)}`);
   }
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) {
-      removeStale(p, wanted);
-      if (readdirSync(p).length === 0) rmSync(p, { recursive: true });
-    } else if (!wanted.has(p)) rmSync(p);
-  }
+  const [kind, group] = kindPart.split(/\.(.*)/s, 2) as [string, string | undefined];
+  return { kind, group: group || undefined, name };
+}
+
+/** What render --out writes: each cluster's objects as manifests, problems located at their template or cluster. */
+function renderTargets(fleet: Fleet, clusters: readonly ClusterManifests[], only: string | undefined): ClusterOutput[] {
+  const templateSource = new Map(fleet.templates.map((t) => [identityKey(t.ref), t.source]));
+  const clusterSource = new Map(fleet.clusters.map((c) => [c.name, c.source]));
+  const unknown = { file: '(fleet)', line: 1, column: 1 };
+  return clusters
+    .filter((c) => !only || c.cluster === only)
+    .map((c) => ({
+      cluster: c.cluster,
+      source: clusterSource.get(c.cluster) ?? unknown,
+      files: c.objects.map((o) => ({
+        segments: manifestSegments(o.ref),
+        text: toManifestYaml(o.object),
+        source: templateSource.get(identityKey(o.ref)) ?? (o.sourceFile ? { file: o.sourceFile, line: 1, column: 1 } : unknown),
+        label: formatRef(o.ref),
+      })),
+    }));
 }

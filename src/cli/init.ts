@@ -7,12 +7,21 @@ import { UsageError } from '../model/errors.js';
 export const TEMPLATE_DIR = fileURLToPath(new URL('../../fleet-repo-template', import.meta.url));
 
 export async function initFleetRepo(dir: string, branch = 'main'): Promise<string> {
-  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) {
-    throw new UsageError(`${dir} exists and is not empty; choose a new directory`);
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(dir, { throwIfNoEntry: false });
+  } catch (err) {
+    throw new UsageError(`cannot create ${dir}: ${(err as Error).message}`);
   }
+  if (st && !st.isDirectory()) throw new UsageError(`${dir} exists and is not a directory; choose a new directory`);
+  if (st && fs.readdirSync(dir).length > 0) throw new UsageError(`${dir} exists and is not empty; choose a new directory`);
   const [{ default: git }, { BOT_IDENTITY }] = await Promise.all([import('isomorphic-git'), import('../git/repo.js')]);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.cpSync(TEMPLATE_DIR, dir, { recursive: true });
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.cpSync(TEMPLATE_DIR, dir, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`cannot create ${dir}: ${(err as Error).message}`);
+  }
   await git.init({ fs, dir, defaultBranch: branch });
   const files = listFiles(dir).map((f) => relative(dir, f));
   for (const filepath of files) await git.add({ fs, dir, filepath });

@@ -1,10 +1,10 @@
 /**
  * `flotilla` command line. Commands parse flags and call into the stages; no logic lives here.
  * Exit codes (docs/cli.md#exit-codes): 0 success, 1 the fleet has errors (output for everything valid was still produced),
- * 2 usage error.
+ * 2 usage error. Every failure is one `flotilla: …` line on stderr; the stack only with FLOTILLA_DEBUG=1.
  */
-import { Command, CommanderError } from '@commander-js/extra-typings';
-import { FlotillaError, UsageError } from '../model/errors.js';
+import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { FleetFileError, FlotillaError } from '../model/errors.js';
 import { registerTestbedCommands } from './testbed.js';
 import { registerRunCommands } from './run.js';
 import { registerFleetCommands } from './fleet.js';
@@ -14,7 +14,8 @@ export function buildProgram(): Command {
     .name('flotilla')
     .description('GitOps reconciler for fleets of Kubernetes clusters: a Git repository is the control plane.')
     .version('0.1.0')
-    .showHelpAfterError()
+    // main() prints parse errors itself, as one line with a pointer to the command's help.
+    .configureOutput({ outputError: () => {} })
     .exitOverride();
   registerFleetCommands(program);
   registerRunCommands(program);
@@ -29,21 +30,51 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return exitCodeFrom(program);
   } catch (err) {
-    if (err instanceof CommanderError) {
-      // --help and --version end here with exit code 0.
-      return err.exitCode === 0 ? 0 : 2;
-    }
-    if (err instanceof UsageError) {
-      console.error(`flotilla: ${err.message}`);
-      return 2;
-    }
-    if (err instanceof FlotillaError) {
-      // An unreadable path, a missing testbed, an unreachable Git server: the command could not run at all.
-      console.error(`flotilla: ${err.message}`);
-      return 2;
-    }
-    throw err;
+    if (err instanceof CommanderError) return commanderExit(program, argv, err);
+    reportError(err);
+    return exitCodeForError(err);
   }
+}
+
+/** 2 for usage and for a command that could not run at all (unreadable path, no testbed, Git unreachable); 1 for a fleet file. */
+export function exitCodeForError(err: unknown): number {
+  return err instanceof FleetFileError ? 1 : 2;
+}
+
+/** One line on stderr: the message of a Flotilla error, or an unexpected one with a hint to get its stack. */
+export function reportError(err: unknown): void {
+  const debug = Boolean(process.env.FLOTILLA_DEBUG);
+  // Flotilla's own messages are written for the user (a build failure ends with its log's last lines).
+  if (err instanceof FlotillaError) console.error(`flotilla: ${err.message}`);
+  else console.error(`flotilla: unexpected error: ${firstLine(err instanceof Error ? err.message : String(err))}${debug ? '' : ' (set FLOTILLA_DEBUG=1 for the stack)'}`);
+  if (debug && err instanceof Error && err.stack) console.error(err.stack);
+}
+
+function firstLine(message: string): string {
+  const [first, ...rest] = message.split('\n');
+  return rest.some((l) => l.trim()) ? `${first} (…)` : (first ?? '');
+}
+
+function commanderExit(program: Command, argv: string[], err: CommanderError): number {
+  // --help, --version and a bare command group have printed what was asked for.
+  if (err.exitCode === 0 || err.code === 'commander.help' || err.code === 'commander.helpDisplayed') return err.exitCode === 0 ? 0 : 2;
+  const path = commandPath(program, argv.slice(2));
+  console.error(`flotilla: ${err.message.replace(/^error: /, '')} (see '${path} --help')`);
+  return 2;
+}
+
+/** `flotilla testbed up` for `… testbed up --clusters x`: the deepest command the arguments name. */
+function commandPath(program: Command, args: string[]): string {
+  const names = [program.name()];
+  let cmd: CommandUnknownOpts = program;
+  for (const a of args) {
+    if (a.startsWith('-')) break;
+    const sub = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (!sub) break;
+    names.push(sub.name());
+    cmd = sub;
+  }
+  return names.join(' ');
 }
 
 /** Commands record a non-zero exit code on the root command (setExitCode); the worst one wins. */

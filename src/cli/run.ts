@@ -1,12 +1,13 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { Logger } from '../controller/reconcile.js';
 import { isRemoteSource } from '../source/paths.js';
 import { cacheRoot } from '../testbed/paths.js';
 import { UsageError } from '../model/errors.js';
+import { branchArgument, pathArgument } from './fleet-source.js';
 import { initFleetRepo } from './init.js';
 import { setExitCode } from './main.js';
-import { existsSync } from 'node:fs';
 
 export const textLogger: Logger = (level, message) => {
   const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`;
@@ -15,9 +16,9 @@ export const textLogger: Logger = (level, message) => {
 };
 
 /** `30s`, `5m`, `1500ms`, `2h` or plain seconds. */
-export function parseDuration(value: string): number {
+export function parseDuration(value: string, flag = 'duration'): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new UsageError(`expected a duration such as 30s, 5m or 1500ms, got "${value}"`);
+  if (!m) throw new UsageError(`${flag}: expected a duration such as 30s, 5m or 1500ms, got "${value}"`);
   const n = Number(m[1]);
   const unit = m[2] ?? 's';
   return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h']);
@@ -91,16 +92,26 @@ export async function startController(flags: RunFlags): Promise<number> {
   }
 }
 
+function requireDirectory(flag: string, path: string): void {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) throw new UsageError(`${flag} ${path}: no such directory`);
+  if (!st.isDirectory()) throw new UsageError(`${flag} ${path}: not a directory`);
+}
+
+function requireKubeconfig(file: string | undefined): void {
+  if (file !== undefined && !statSync(file, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`--kubeconfig ${file}: no such file`);
+}
+
 function addRunFlags<T extends Command<[], Record<string, unknown>>>(cmd: T) {
   return cmd
-    .option('--branch <name>', 'branch to reconcile', 'main')
+    .option('--branch <name>', 'branch to reconcile', branchArgument('--branch'), 'main')
     .option('--kubeconfig <file>', 'kubeconfig whose contexts reach the member clusters (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--interval <duration>', 'poll interval (jittered ±10%)', parseDuration, 30_000)
+    .option('--interval <duration>', 'poll interval (jittered ±10%)', (v) => parseDuration(v, '--interval'), 30_000)
     .option('--once', 'run one reconcile pass and exit')
     .option('--watch', 'also reconcile as soon as the local repository branch moves')
     .option('--allow-mass-prune', 'let one pass delete more than spec.maxPruneFraction of a cluster\'s objects')
-    .option('--cluster-failure-threshold <duration>', 'how long a cluster must fail before it is recorded NotReady', parseDuration, 30_000)
-    .option('--resync <duration>', 're-apply every object this often, even if unchanged (0 disables)', parseDuration, 600_000)
+    .option('--cluster-failure-threshold <duration>', 'how long a cluster must fail before it is recorded NotReady', (v) => parseDuration(v, '--cluster-failure-threshold'), 30_000)
+    .option('--resync <duration>', 're-apply every object this often, even if unchanged (0 disables)', (v) => parseDuration(v, '--resync'), 600_000)
     .option('--insecure-kubeconfig-exec', 'allow kubeconfig exec plugins and auth providers')
     .option('--insecure-kubeconfig-tls', 'allow kubeconfig contexts that skip TLS verification')
     .option('--cluster-context <cluster=context>', 'bind a cluster to a kubeconfig context (repeatable; default: the context named like the cluster)', collectContextBinding)
@@ -112,17 +123,20 @@ export function registerRunCommands(program: Command): void {
     program
       .command('run')
       .description('the controller: reconcile the fleet repository onto its clusters and commit status back')
-      .option('--repo <url|dir>', 'fleet repository: an http(s) URL or a local path (credentials: $FLOTILLA_GIT_TOKEN or $FLOTILLA_GIT_USERNAME/$FLOTILLA_GIT_PASSWORD)', '.'),
+      .option('--repo <url|dir>', 'fleet repository: an http(s) URL or a local path (credentials: $FLOTILLA_GIT_TOKEN or $FLOTILLA_GIT_USERNAME/$FLOTILLA_GIT_PASSWORD)', pathArgument('--repo'), '.'),
   ).action(async (opts, cmd) => {
-    const code = await startController(opts as unknown as RunFlags);
+    const flags = opts as unknown as RunFlags;
+    if (!isRemoteSource(flags.repo)) requireDirectory('--repo', flags.repo);
+    requireKubeconfig(flags.kubeconfig);
+    const code = await startController(flags);
     if (code) setExitCode(cmd, code);
   });
 
   program
     .command('init')
     .description('create a fleet repository from the template (clusters matching the testbed, example workloads and policies)')
-    .argument('<dir>')
-    .option('--branch <name>', 'initial branch', 'main')
+    .argument('<dir>', 'a new or empty directory', pathArgument('<dir>'))
+    .option('--branch <name>', 'initial branch', branchArgument('--branch'), 'main')
     .action(async (dir, opts) => {
       const commit = await initFleetRepo(resolve(dir), opts.branch);
       console.log(`Created fleet repository ${resolve(dir)} (${opts.branch} at ${commit.slice(0, 7)}).`);
@@ -133,10 +147,12 @@ export function registerRunCommands(program: Command): void {
     program
       .command('demo')
       .description('the embedded default: start the testbed, create ./fleet-demo from the template, run the controller on it')
-      .option('--dir <dir>', 'the demo fleet repository', 'fleet-demo')
+      .option('--dir <dir>', 'the demo fleet repository', pathArgument('--dir'), 'fleet-demo')
       .addHelpText('after', '\nEdit files in the demo repository and commit: the controller reconciles within a second and commits status back.'),
   ).action(async (opts, cmd) => {
     const o = opts as unknown as RunFlags & { dir: string };
+    // Argument mistakes surface before minutes of cluster start-up, not after.
+    if (existsSync(o.dir)) requireDirectory('--dir', o.dir);
     const { testbedUp } = await import('../testbed/index.js');
     const state = await testbedUp({ progress: (m) => process.stderr.write(`[testbed] ${m}\n`) });
     const dir = resolve(o.dir);

@@ -21,7 +21,7 @@ export function registerTestbedCommands(program: Command): void {
     .command('up')
     .description('build the binaries once (cached), start the member clusters and write a kubeconfig')
     .option('-n, --clusters <n>', 'number of member clusters', (v) => positiveInt(v, '--clusters'), 3)
-    .option('--base-port <port>', 'first loopback port; each member uses 10 from here', (v) => positiveInt(v, '--base-port'), DEFAULT_BASE_PORT)
+    .option('--base-port <port>', 'first loopback port; each member uses 10 from here', (v) => portNumber(v, '--base-port'), DEFAULT_BASE_PORT)
     .addOption(stateDirOption())
     .action(async (opts) => {
       const t0 = Date.now();
@@ -49,7 +49,7 @@ export function registerTestbedCommands(program: Command): void {
     .command('status')
     .description("show each member cluster's readiness")
     .addOption(stateDirOption())
-    .option('-o, --output <format>', 'text or json', 'text')
+    .addOption(new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action(async (opts, cmd) => {
       const { state, members } = await (await testbed()).testbedStatus(opts.stateDir);
       if (opts.output === 'json') {
@@ -84,6 +84,12 @@ export function registerTestbedCommands(program: Command): void {
       await (await testbed()).testbedStartMember(member, opts.stateDir, progress);
       console.log(`${member} started.`);
     });
+}
+
+function portNumber(value: string, flag: string): number {
+  const n = positiveInt(value, flag);
+  if (n > 65535) throw new UsageError(`${flag}: expected a port number up to 65535, got "${value}"`);
+  return n;
 }
 
 export function positiveInt(value: string, flag: string): number {

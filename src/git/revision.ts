@@ -16,20 +16,9 @@
 import git, { Errors, type PromiseFsClient, type TagObject } from 'isomorphic-git';
 import { SourceError } from '../model/errors.js';
 import { guardObjectRead, reasonOf } from './objects.js';
+import { FULL_SHA, parseRevision, show } from './revision-syntax.js';
 
-export type RevisionStep =
-  /** `~N`: the N-th first-parent ancestor. */
-  | { kind: 'ancestor'; n: number }
-  /** `^N`: the N-th parent (`^0` is the commit itself). */
-  | { kind: 'parent'; n: number }
-  /** `^{}` / `^{commit}`: peel tags down to the commit. */
-  | { kind: 'peel' };
-
-export interface Revision {
-  /** A ref name, a full SHA or a short SHA: what comes before the first `~` or `^`. */
-  base: string;
-  steps: RevisionStep[];
-}
+export { parseRevision, refFormatProblem, show, type Revision, type RevisionStep } from './revision-syntax.js';
 
 /** Where a revision is resolved: isomorphic-git's fs, the gitdir and its object cache. */
 export interface GitContext {
@@ -38,64 +27,11 @@ export interface GitContext {
   cache: object;
 }
 
-const FULL_SHA = /^[0-9a-fA-F]{40}$/;
 const SHORT_SHA = /^[0-9a-fA-F]{4,39}$/;
 /** Root-level refs git itself reads from the gitdir (HEAD, FETCH_HEAD, ORIG_HEAD…): upper case only. */
 const ROOT_REF = /^[A-Z][A-Z_]*$/;
-const STEP = /~(\d*)|\^\{(?:commit)?\}|\^(\d*)/y;
 /** Longer chains of tags are a loop or an attack, not a release history. */
 const MAX_TAG_DEPTH = 32;
-
-/** Parses `expr` or throws `E_INVALID_REF`; a successful parse says nothing about whether the revision exists. */
-export function parseRevision(expr: string): Revision {
-  const cut = expr.search(/[~^]/);
-  const base = cut < 0 ? expr : expr.slice(0, cut);
-  const problem = baseProblem(base);
-  if (problem) throw invalid(expr, problem);
-  const steps: RevisionStep[] = [];
-  const suffix = cut < 0 ? '' : expr.slice(cut);
-  for (let at = 0; at < suffix.length; at = STEP.lastIndex) {
-    STEP.lastIndex = at;
-    const m = STEP.exec(suffix);
-    if (!m) throw invalid(expr, `unsupported revision syntax at '${suffix.slice(at)}' (use ~N, ^N, ^{commit})`);
-    if (m[1] !== undefined) steps.push({ kind: 'ancestor', n: count(m[1]) });
-    else if (m[2] !== undefined) steps.push({ kind: 'parent', n: count(m[2]) });
-    else steps.push({ kind: 'peel' });
-  }
-  return { base: base === '@' ? 'HEAD' : base, steps };
-}
-
-function count(digits: string): number {
-  return digits === '' ? 1 : Math.min(Number(digits), Number.MAX_SAFE_INTEGER);
-}
-
-function baseProblem(base: string): string | undefined {
-  if (base === '') return 'empty revision';
-  if (FULL_SHA.test(base) || base === '@') return undefined;
-  return refFormatProblem(base);
-}
-
-/**
- * Why `name` is not a valid ref name under `git check-ref-format --allow-onelevel`, or undefined when it is.
- * These rules also keep every name a relative path inside the gitdir.
- */
-export function refFormatProblem(name: string): string | undefined {
-  if (name === '') return 'empty name';
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being refused
-  if (/[\x00-\x1f\x7f]/.test(name)) return 'contains a control character';
-  if (/[ ~^:?*[\\]/.test(name)) return 'contains one of space ~ ^ : ? * [ \\';
-  if (name.startsWith('/') || name.endsWith('/')) return 'begins or ends with /';
-  if (name.includes('//')) return 'contains an empty path component';
-  if (name.includes('..')) return 'contains ..';
-  if (name.includes('@{')) return 'contains @{';
-  if (name === '@') return 'is @';
-  if (name.endsWith('.')) return 'ends with .';
-  for (const component of name.split('/')) {
-    if (component.startsWith('.')) return `component '${component}' begins with .`;
-    if (component.endsWith('.lock')) return `component '${component}' ends with .lock`;
-  }
-  return undefined;
-}
 
 /** The commit `expr` names, as `git rev-parse --verify 'expr^{commit}'` would print it. */
 export async function resolveRevision(ctx: GitContext, expr: string): Promise<string> {
@@ -213,13 +149,4 @@ async function parentsOf(ctx: GitContext, commit: string): Promise<string[]> {
 
 function noSuchRevision(expr: string, why: string): SourceError {
   return new SourceError('E_BAD_REF', `unknown revision ${show(expr)}: ${why}`, { ref: expr });
-}
-
-function invalid(expr: string, why: string): SourceError {
-  return new SourceError('E_INVALID_REF', `invalid revision ${show(expr)}: ${why}`, { ref: expr });
-}
-
-/** Quoted with control characters escaped, so a hostile ref cannot forge terminal output. */
-export function show(expr: string): string {
-  return JSON.stringify(expr);
 }

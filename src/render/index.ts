@@ -14,7 +14,7 @@ export {
 export { overrideImage } from './override-image.js';
 export { parseImage, formatImage, type ImageComponents } from './image-reference.js';
 export { toManifestYaml } from './manifest-yaml.js';
-export { manifestRelPath } from './rel-path.js';
+export { manifestRelPath, manifestSegments } from './rel-path.js';
 export { computeContentHash, policyAnnotation } from './metadata.js';
 export { generateKustomizeComparison, type FixtureFile, type KustomizeComparison } from './kustomize-fixture.js';
 export {

@@ -109,7 +109,29 @@ describe('flotilla health', () => {
         { resource: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'db', name: 'data' }, health: 'Progressing', message: expect.any(String) },
         { resource: { apiVersion: 'v1', kind: 'Namespace', namespace: '', name: 'db' }, health: 'Healthy', message: expect.any(String) },
       ],
+      errors: [],
     });
+  });
+
+  it('reports a broken document, still assesses the others, and always gives string messages', async () => {
+    const f = join(root, 'odd.yaml');
+    const oddMessages = [
+      'apiVersion: batch/v1\nkind: Job\nmetadata: {name: j, namespace: a}\nstatus: {conditions: [{type: Complete, status: "True", message: 42}]}',
+      'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h, namespace: a}\nstatus: {conditions: [{type: ScalingActive, status: "False", message: {a: 1}}]}',
+      'apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: r, namespace: a}\nstatus: {conditions: [{type: ReplicaFailure, status: "True", message: [1, 2]}]}',
+      'apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\nstatus: {phase: Failed, message: 7}',
+    ];
+    writeFileSync(f, [...oddMessages, 'a: &a [x, x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', '- not an object'].join('\n---\n') + '\n');
+    const code = await run('health', '-f', f, '-o', 'json');
+    expect(err).toEqual([]);
+    expect(code).toBe(1);
+    const result = json() as { objects: { resource: { kind: string }; message: unknown }[]; errors: { line: number; message: string }[] };
+    expect(result.objects.map((o) => o.resource.kind)).toEqual(['Job', 'HorizontalPodAutoscaler', 'ReplicaSet', 'PersistentVolume']);
+    for (const o of result.objects) expect(typeof o.message).toBe('string');
+    const lineOf = (start: string) => readFileSync(f, 'utf8').split('\n').findIndex((l) => l.startsWith(start)) + 1;
+    expect(result.errors.map((e) => e.line)).toEqual([lineOf('a: &a'), lineOf('- not an object')]);
+    expect(result.errors[0]!.message).toMatch(/billion laughs/);
+    expect(result.errors[1]!.message).toMatch(/expected a Kubernetes object .* got a list/);
   });
 });
 
@@ -119,6 +141,8 @@ describe('usage errors', () => {
     [['validate', '--repo', '/does/not/exist']],
     [['testbed', 'up', '--clusters', 'zero']],
     [['why', 'deployment', '--repo', fleet]],
+    [['why', 'deployment/web/extra', '--repo', fleet]],
+    [['validate', '--repo', fleet, '--ref', '']],
   ])('%j exits 2', async (args) => {
     expect(await run(...(args as string[]))).toBe(2);
   });

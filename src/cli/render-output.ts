@@ -1,0 +1,137 @@
+/**
+ * `flotilla render --out DIR`: DIR/<cluster>/ holds exactly the cluster's manifests afterwards.
+ *
+ * Each cluster's directory is built next to the old one (a temporary directory in DIR) and swapped in with two
+ * renames, so a failure leaves the previous output whole. The old tree is only read and then removed as a unit:
+ * symbolic links in it are never followed, and a cluster directory that is itself a link is refused before
+ * anything is written. Every path is joined with safeJoin, so a hostile kind or name cannot leave DIR.
+ */
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { OutputError, UnsafePathError, UsageError } from '../model/errors.js';
+import type { SourceLocation } from '../model/problem.js';
+import { safeJoin } from '../util/safe-path.js';
+
+export interface OutputFile {
+  /** Path below the cluster directory, one segment per directory level. */
+  segments: string[];
+  text: string;
+  /** Where a refusal to write it is reported. */
+  source: SourceLocation;
+  /** Names the file in a refusal (e.g. `Deployment shop/web`). */
+  label: string;
+}
+
+export interface ClusterOutput {
+  cluster: string;
+  source: SourceLocation;
+  files: OutputFile[];
+}
+
+export interface OutputResult {
+  written: number;
+  problems: { file: string; line: number; column: number; message: string }[];
+}
+
+export function writeRenderOutput(outDir: string, clusters: ClusterOutput[]): OutputResult {
+  prepareOutDir(outDir);
+  const result: OutputResult = { written: 0, problems: [] };
+  const targets: { cluster: ClusterOutput; dir: string }[] = [];
+  for (const cluster of clusters) {
+    const dir = joinOrReport(outDir, [cluster.cluster], cluster.source, `cluster ${JSON.stringify(cluster.cluster)}`, result);
+    if (dir) targets.push({ cluster, dir });
+  }
+  // Refuse before writing anything, so a refusal never leaves half of the clusters updated.
+  for (const t of targets) refuseNonDirectory(t.dir);
+  for (const t of targets) replaceClusterDir(outDir, t.dir, t.cluster.files, result);
+  return result;
+}
+
+function prepareOutDir(outDir: string): void {
+  let st: Stats | undefined;
+  try {
+    st = statSync(outDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`--out ${outDir}: ${(err as Error).message}`);
+  }
+  if (st && !st.isDirectory()) throw new UsageError(`--out ${outDir}: exists and is not a directory`);
+  if (!st) {
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (err) {
+      throw new UsageError(`--out ${outDir}: cannot create it: ${(err as Error).message}`);
+    }
+  }
+}
+
+function refuseNonDirectory(dir: string): void {
+  const st = lstatSync(dir, { throwIfNoEntry: false });
+  if (!st || st.isDirectory()) return;
+  const what = st.isSymbolicLink() ? 'is a symbolic link' : 'exists and is not a directory';
+  throw new UsageError(`--out: ${dir} ${what}; refusing to write through or over it (remove it, or choose another --out)`);
+}
+
+function joinOrReport(root: string, segments: string[], source: SourceLocation, label: string, result: OutputResult): string | undefined {
+  try {
+    return safeJoin(root, ...segments);
+  } catch (err) {
+    if (!(err instanceof UnsafePathError)) throw err;
+    result.problems.push({ ...source, message: `${label} not rendered: ${err.message}` });
+    return undefined;
+  }
+}
+
+function replaceClusterDir(outDir: string, clusterDir: string, files: OutputFile[], result: OutputResult): void {
+  const previous = regularFiles(clusterDir);
+  const staging = mkdtempSync(join(outDir, '.flotilla-render-'));
+  try {
+    for (const f of files) {
+      const path = joinOrReport(staging, f.segments, f.source, f.label, result);
+      if (!path) continue;
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, f.text);
+      keepTimestampIfUnchanged(path, f.text, previous.get(relative(staging, path)));
+      result.written++;
+    }
+    swapIn(staging, clusterDir);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    if (err instanceof UsageError || err instanceof OutputError) throw err;
+    throw new OutputError(`cannot write ${clusterDir}: ${(err as Error).message} (its previous contents are unchanged)`, { path: clusterDir }, { cause: err });
+  }
+}
+
+/** Unchanged files keep their timestamp, so `ls -lt` shows what a commit changed. */
+function keepTimestampIfUnchanged(path: string, text: string, old: { path: string; stat: Stats } | undefined): void {
+  if (!old || old.stat.size !== Buffer.byteLength(text)) return;
+  if (readFileSync(old.path, 'utf8') === text) utimesSync(path, old.stat.atime, old.stat.mtime);
+}
+
+/** Regular files below `dir` by relative path; links are neither followed nor listed. */
+function regularFiles(dir: string, base = dir, out = new Map<string, { path: string; stat: Stats }>()): Map<string, { path: string; stat: Stats }> {
+  const st = lstatSync(dir, { throwIfNoEntry: false });
+  if (!st?.isDirectory()) return out;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) regularFiles(p, base, out);
+    else if (e.isFile()) out.set(relative(base, p), { path: p, stat: lstatSync(p) });
+  }
+  return out;
+}
+
+function swapIn(staging: string, clusterDir: string): void {
+  if (!lstatSync(clusterDir, { throwIfNoEntry: false })) {
+    renameSync(staging, clusterDir);
+    return;
+  }
+  const retired = `${staging}.old`;
+  renameSync(clusterDir, retired);
+  try {
+    renameSync(staging, clusterDir);
+  } catch (err) {
+    renameSync(retired, clusterDir);
+    throw err;
+  }
+  // rm removes links themselves, never what they point to.
+  rmSync(retired, { recursive: true, force: true });
+}
