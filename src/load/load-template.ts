@@ -6,7 +6,7 @@ import type { KubeObject } from '../model/kube.js';
 import type { SourceLocation } from '../model/problem.js';
 import type { DocContext } from './doc-context.js';
 import { isPlainObject, type JsonObject } from './json.js';
-import { objectNameProblem } from './k8s-syntax.js';
+import { templateNameProblem } from './k8s-syntax.js';
 import { readLabelsAndAnnotations, type DocHeader } from './object-header.js';
 import type { Scope } from './scope.js';
 
@@ -32,7 +32,7 @@ const SERVER_SET_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTi
 
 export function readTemplate(ctx: DocContext, header: DocHeader, options: { misplaced: boolean }): PendingTemplate {
   const before = ctx.errorCount;
-  const nameProblem = objectNameProblem(header.name);
+  const nameProblem = templateNameProblem(header.group, header.kind, header.name);
   if (nameProblem) ctx.error(['metadata', 'name'], nameProblem);
   readLabelsAndAnnotations(ctx);
 

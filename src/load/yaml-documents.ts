@@ -9,7 +9,7 @@ import { DEFAULT_FLEET_SETTINGS } from '../model/fleet.js';
 import { decodeFleetFile } from './file-bytes.js';
 import { withFieldPath, type FieldPath } from './field-path.js';
 import { cloneJson } from './json.js';
-import { locateOffset, pathAtOffset, scanTree, type LocateOptions } from './yaml-ast.js';
+import { locateOffset, scanTree, type LocateOptions } from './yaml-ast.js';
 import { yaml11Difference } from './yaml11.js';
 
 /** yaml's own default, stated here because the error message names it. */
@@ -43,7 +43,8 @@ export interface ParseOptions {
   yaml11Warnings?: boolean;
 }
 
-const PARSE_OPTIONS = { version: '1.2', schema: 'core', merge: true, uniqueKeys: true, strict: true, prettyErrors: true } as const;
+/** Duplicate keys are found by `scanTree` in linear time; yaml's own check is quadratic in a mapping's size. */
+const PARSE_OPTIONS = { version: '1.2', schema: 'core', merge: true, uniqueKeys: false, strict: true, prettyErrors: true } as const;
 
 function firstLine(message: string): string {
   return (message.split('\n', 1)[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
@@ -80,8 +81,7 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
       for (const e of doc.errors) {
         const p = e.linePos?.[0];
         const loc = p ? at(p.line, p.col) : position(e.pos[0]);
-        if (e.code === 'DUPLICATE_KEY') fail(loc, withFieldPath(pathAtOffset(doc.contents, e.pos[0]), 'duplicate key: a mapping key may appear only once'));
-        else fail(loc, `invalid YAML: ${firstLine(e.message)}`);
+        fail(loc, `invalid YAML: ${firstLine(e.message)}`);
       }
       return;
     }
@@ -101,6 +101,10 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
       unusableKey(offset, path, why) {
         usable = false;
         fail(position(offset), withFieldPath(path, why));
+      },
+      duplicateKey(offset, path) {
+        usable = false;
+        fail(position(offset), withFieldPath(path, 'duplicate key: a mapping key may appear only once'));
       },
       alias() {
         hasAliases = true;
