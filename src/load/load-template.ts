@@ -9,6 +9,7 @@ import { isPlainObject, type JsonObject } from './json.js';
 import { templateNameProblem } from './k8s-syntax.js';
 import { readLabelsAndAnnotations, type DocHeader } from './object-header.js';
 import type { Scope } from './scope.js';
+import { int32, readValue } from './schema.js';
 
 export interface PendingTemplate {
   apiVersion: string;
@@ -35,6 +36,7 @@ export function readTemplate(ctx: DocContext, header: DocHeader, options: { misp
   const nameProblem = templateNameProblem(header.group, header.kind, header.name);
   if (nameProblem) ctx.error(['metadata', 'name'], nameProblem);
   readLabelsAndAnnotations(ctx);
+  checkCounts(ctx, header);
 
   const object = header.object as KubeObject & JsonObject;
   // Karmada ignores a template's status; it is observed state, never desired state.
@@ -63,6 +65,24 @@ export function readTemplate(ctx: DocContext, header: DocHeader, options: { misp
   }
   if (ctx.errorCount > before) pending.held = true;
   return pending;
+}
+
+/** The counts the scheduler divides among clusters (Karmada's replica interpreter), `group/Kind` → fields of spec. */
+const COUNT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  'apps/Deployment': ['replicas'],
+  'apps/StatefulSet': ['replicas'],
+  'apps/ReplicaSet': ['replicas'],
+  'batch/Job': ['parallelism', 'completions'],
+};
+
+/** A count the API server would refuse (2.5, -3, 1e308, "3") must not be divided among clusters. */
+function checkCounts(ctx: DocContext, header: DocHeader): void {
+  const fields = COUNT_FIELDS[`${header.group}/${header.kind}`];
+  const spec = header.object['spec'];
+  if (!fields || !isPlainObject(spec)) return;
+  for (const field of fields) {
+    if (spec[field] != null) readValue(int32(), spec[field], ['spec', field], ctx);
+  }
 }
 
 function readCrdScope(ctx: DocContext, crd: JsonObject): PendingTemplate['defines'] | null {

@@ -63,6 +63,19 @@ function findPair(map: unknown, key: string, doc: Document, depth = 0): Pair | n
   return null;
 }
 
+/** The source text of the scalar at exactly `path` (a plain scalar's characters, a quoted one's without quotes). */
+export function scalarSourceAt(doc: Document, path: FieldPath): string | undefined {
+  let current: unknown = doc.contents;
+  for (const segment of path) {
+    const container = resolve(current, doc);
+    if (isMap(container)) current = findPair(container, String(segment), doc)?.value;
+    else if (isSeq(container) && typeof segment === 'number') current = container.items[segment];
+    else return undefined;
+  }
+  const node = resolve(current, doc);
+  return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
+}
+
 export interface LocateOptions {
   /** Point at the key of the last segment even when its value is a scalar (unknown fields, duplicates). */
   key?: boolean;

@@ -9,7 +9,7 @@ import { DEFAULT_FLEET_SETTINGS } from '../model/fleet.js';
 import { decodeFleetFile } from './file-bytes.js';
 import { withFieldPath, type FieldPath } from './field-path.js';
 import { cloneJson } from './json.js';
-import { locateOffset, scanTree, type LocateOptions } from './yaml-ast.js';
+import { locateOffset, scalarSourceAt, scanTree, type LocateOptions } from './yaml-ast.js';
 import { yaml11Difference } from './yaml11.js';
 
 /** yaml's own default, stated here because the error message names it. */
@@ -25,6 +25,8 @@ export interface YamlDocument {
   source: SourceLocation;
   /** Where `path` (from the document root) is written, or its closest existing parent. */
   locate(path: FieldPath, options?: LocateOptions): SourceLocation;
+  /** The scalar at `path` as written (`1e308`, `.inf`), for messages; undefined when there is none. */
+  written(path: FieldPath): string | undefined;
 }
 
 export interface ParsedYamlFile {
@@ -130,6 +132,7 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
       value,
       source,
       locate: (path, opts) => position(locateOffset(doc, path, opts)),
+      written: (path) => scalarSourceAt(doc, path),
     });
   });
   return out;

@@ -1,0 +1,88 @@
+/**
+ * Regression tests from a security review of the loader: identity syntax, counts, secrets, positions of wrong
+ * types, and the size of a mapping. Each hostile document is reported at its field and the rest still loads.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadTexts, positionOf, yamlLines } from './testing.js';
+
+const GOOD = yamlLines('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: fine}');
+
+describe('identity syntax', () => {
+  it.each([
+    ['kind', yamlLines('apiVersion: v1', 'kind: "x/../../../../ESCAPED-KIND"', 'metadata: {name: a}'), '"x/../../../../ESCAPED-KIND"', 'kind: must be a kind name'],
+    ['apiVersion', yamlLines('apiVersion: "../../v1"', 'kind: ConfigMap', 'metadata: {name: a}'), '"../../v1"', 'apiVersion: expected <group>/<version> or <version>'],
+    ['metadata.namespace', yamlLines('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: a, namespace: "../kube-system"}'), '"../kube-system"', 'metadata.namespace: must be a DNS-1123 label'],
+    ['metadata.name', yamlLines('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: "a\\0b"}'), '"a\\0b"', 'metadata.name: must not contain control characters'],
+  ])('an unusable %s is a Problem at the field; that object is not loaded, the rest is', (_, hostile, needle, message) => {
+    const text = `${hostile}---\n${GOOD}`;
+    const fleet = loadTexts({ 'workloads/w.yaml': text, 'workloads/other.yaml': GOOD.replace('fine', 'other') });
+    expect(fleet.errors).toEqual([{ file: 'workloads/w.yaml', ...positionOf(text, needle), message: expect.stringContaining(message) }]);
+    expect(fleet.templates.map((t) => t.ref.name)).toEqual(['fine', 'other']);
+    // Nothing with the hostile identity reaches a later stage; nothing from its file is pruned.
+    expect(fleet.brokenFiles).toEqual(['workloads/w.yaml']);
+    expect(JSON.stringify(fleet.heldResources)).not.toContain('ESCAPED');
+  });
+
+  it('holds a resource whose label value breaks Kubernetes syntax, at the value', () => {
+    const text = yamlLines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: c', '  labels: {tier: "-front"}', '  annotations: {"bad key!": x}');
+    const fleet = loadTexts({ 'workloads/c.yaml': text });
+    expect(fleet.errors).toEqual([
+      { file: 'workloads/c.yaml', ...positionOf(text, '"-front"'), message: expect.stringMatching(/^metadata\.labels\.tier: must be empty or letters/) },
+      { file: 'workloads/c.yaml', ...positionOf(text, '"bad key!"'), message: expect.stringMatching(/^metadata\.annotations\[bad key!\]: key must be a qualified name/) },
+    ]);
+    expect(fleet.heldResources.map((r) => r.name)).toEqual(['c']);
+  });
+});
+
+describe('counts are int32, reported at the field with what was expected', () => {
+  const deployment = (replicas: string) => yamlLines('apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: web}', 'spec:', `  replicas: ${replicas}`);
+
+  it.each([
+    ['1e308', '1e308'],
+    ['9007199254740993', '9007199254740993'],
+    ['"3"', '"3"'],
+    ['-3', '-3'],
+    ['2.5', '2.5'],
+    ['.inf', '.inf'],
+    ['2147483648', '2147483648'],
+  ])('replicas: %s holds the Deployment', (written, shown) => {
+    const text = deployment(written);
+    const fleet = loadTexts({ 'workloads/web.yaml': text, 'workloads/ok.yaml': GOOD });
+    expect(fleet.errors).toEqual([{ file: 'workloads/web.yaml', ...positionOf(text, written), message: `spec.replicas: expected an integer between 0 and 2147483647, got ${shown}` }]);
+    expect(fleet.heldResources.map((r) => r.name)).toEqual(['web']);
+    expect(fleet.templates.map((t) => t.ref.name)).toEqual(['fine']);
+  });
+
+  it('accepts int32 counts at both ends, and checks a Job parallelism and completions', () => {
+    const ok = loadTexts({ 'workloads/web.yaml': deployment('2147483647'), 'workloads/zero.yaml': deployment('0').replace('web', 'zero') });
+    expect(ok.errors).toEqual([]);
+    const job = yamlLines('apiVersion: batch/v1', 'kind: Job', 'metadata: {name: j}', 'spec: {parallelism: 2.5, completions: -1}');
+    expect(loadTexts({ 'workloads/j.yaml': job }).errors.map((p) => p.message)).toEqual([
+      'spec.parallelism: expected an integer between 0 and 2147483647, got 2.5',
+      'spec.completions: expected an integer between 0 and 2147483647, got -1',
+    ]);
+  });
+
+  const policy = (...specLines: string[]) =>
+    yamlLines('apiVersion: policy.karmada.io/v1alpha1', 'kind: PropagationPolicy', 'metadata: {name: p, namespace: shop}', 'spec:', '  resourceSelectors: [{apiVersion: v1, kind: ConfigMap}]', ...specLines);
+
+  it.each([
+    ['a static weight', policy('  placement:', '    replicaScheduling:', '      weightPreference:', '        staticWeightList: [{targetCluster: {clusterNames: [a]}, weight: 9007199254740993}]'), '9007199254740993', 'spec.placement.replicaScheduling.weightPreference.staticWeightList[0].weight: expected an integer between 1 and 2147483647, got 9007199254740993'],
+    ['maxGroups', policy('  placement:', '    spreadConstraints: [{spreadByField: cluster, maxGroups: 1e308}]'), '1e308', 'spec.placement.spreadConstraints[0].maxGroups: expected an integer between 0 and 2147483647, got 1e308'],
+    ['priority', policy('  priority: .inf'), '.inf', 'spec.priority: expected an integer between -2147483648 and 2147483647, got .inf'],
+    ['a failover tolerationSeconds', policy('  failover:', '    application:', '      decisionConditions: {tolerationSeconds: 2147483648}'), '2147483648', 'spec.failover.application.decisionConditions.tolerationSeconds: expected an integer between 0 and 2147483647, got 2147483648'],
+    ['a toleration tolerationSeconds (int64)', policy('  placement:', '    clusterTolerations: [{key: k, operator: Exists, effect: NoExecute, tolerationSeconds: 9007199254740993}]'), '9007199254740993', 'spec.placement.clusterTolerations[0].tolerationSeconds: expected an integer between -9007199254740991 and 9007199254740991, got 9007199254740993'],
+  ])('%s out of range is a Problem at the field', (_, text, needle, message) => {
+    const fleet = loadTexts({ 'policies/p.yaml': text });
+    expect(fleet.errors).toEqual([{ file: 'policies/p.yaml', ...positionOf(text, needle), message }]);
+  });
+
+  it('maxPruneFraction is a number between 0 and 1, shown as written', () => {
+    const text = yamlLines('apiVersion: flotilla.dev/v1alpha1', 'kind: Fleet', 'spec: {maxPruneFraction: -.inf, pollIntervalSeconds: 1e3}');
+    const fleet = loadTexts({ 'fleet.yaml': text });
+    expect(fleet.errors).toEqual([
+      { file: 'fleet.yaml', ...positionOf(text, '-.inf'), message: 'spec.maxPruneFraction: expected a number between 0 and 1, got -.inf' },
+    ]);
+    expect(fleet.settings.pollIntervalSeconds).toBe(1000);
+  });
+});
