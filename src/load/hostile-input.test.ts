@@ -86,3 +86,42 @@ describe('counts are int32, reported at the field with what was expected', () =>
     expect(fleet.settings.pollIntervalSeconds).toBe(1000);
   });
 });
+
+describe('Secrets', () => {
+  const SECRETS = ['hunter2!!', '0755', 'yes', '12345', 'c2VjcmV0'];
+  const text = yamlLines(
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata: {name: creds}',
+    'data:',
+    `  password: "${SECRETS[0]}"`,
+    `  pin: ${SECRETS[1]}`,
+    `  ok: ${SECRETS[4]}`,
+    'stringData:',
+    `  flag: ${SECRETS[2]}`,
+    `  number: ${SECRETS[3]}`,
+  );
+
+  it('reports data values that are not base64 at data.<key>, and holds the Secret', () => {
+    const fleet = loadTexts({ 'workloads/s.yaml': text });
+    expect(fleet.errors).toEqual([
+      { file: 'workloads/s.yaml', ...positionOf(text, `"${SECRETS[0]}"`), message: 'data.password: expected a base64-encoded value (the value is not shown: Secret data is secret)' },
+      { file: 'workloads/s.yaml', ...positionOf(text, SECRETS[1]!), message: 'data.pin: expected a string (the value is not shown: Secret data is secret)' },
+      { file: 'workloads/s.yaml', ...positionOf(text, SECRETS[3]!), message: 'stringData.number: expected a string (the value is not shown: Secret data is secret)' },
+    ]);
+    expect(fleet.heldResources.map((r) => r.name)).toEqual(['creds']);
+  });
+
+  it('never quotes a data or stringData value in any message', () => {
+    const fleet = loadTexts({ 'workloads/s.yaml': text });
+    const messages = [...fleet.errors, ...fleet.warnings].map((p) => p.message);
+    // The YAML 1.1 readings of `0755` and `yes` are still pointed out, without the value.
+    expect(fleet.warnings.map((p) => p.message.split(':')[0])).toEqual(['data.pin', 'stringData.flag']);
+    for (const secret of SECRETS) for (const message of messages) expect(message).not.toContain(secret);
+  });
+
+  it('accepts base64 with padding and line breaks, and null values', () => {
+    const ok = yamlLines('apiVersion: v1', 'kind: Secret', 'metadata: {name: s}', 'data:', '  a: YQ==', '  b: |', '    YWJj', '    ZGVm', '  c: null', 'stringData: {d: "plain"}');
+    expect(loadTexts({ 'workloads/s.yaml': ok }).errors).toEqual([]);
+  });
+});

@@ -10,6 +10,7 @@ import { templateNameProblem } from './k8s-syntax.js';
 import { readLabelsAndAnnotations, type DocHeader } from './object-header.js';
 import type { Scope } from './scope.js';
 import { int32, readValue } from './schema.js';
+import { checkSecretData, isSecretKind } from './secret-data.js';
 
 export interface PendingTemplate {
   apiVersion: string;
@@ -37,6 +38,7 @@ export function readTemplate(ctx: DocContext, header: DocHeader, options: { misp
   if (nameProblem) ctx.error(['metadata', 'name'], nameProblem);
   readLabelsAndAnnotations(ctx);
   checkCounts(ctx, header);
+  if (isSecretKind(header.apiVersion, header.kind)) checkSecretData(ctx, header);
 
   const object = header.object as KubeObject & JsonObject;
   // Karmada ignores a template's status; it is observed state, never desired state.

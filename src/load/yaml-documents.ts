@@ -3,13 +3,14 @@
  * field path. YAML 1.2 core schema with merge keys; duplicate keys, alias bombs, oversized files, NUL bytes
  * and invalid UTF-8 are errors. A document with an error is left out; the others are still returned.
  */
-import { LineCounter, isScalar, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, isMap, isScalar, parseAllDocuments, type Document } from 'yaml';
 import type { Problem, SourceLocation } from '../model/problem.js';
 import { DEFAULT_FLEET_SETTINGS } from '../model/fleet.js';
 import { decodeFleetFile } from './file-bytes.js';
 import { withFieldPath, type FieldPath } from './field-path.js';
 import { cloneJson } from './json.js';
 import { locateOffset, scalarSourceAt, scanTree, type LocateOptions } from './yaml-ast.js';
+import { NOT_SHOWN, isSecretKind, isSecretValuePath } from './secret-data.js';
 import { yaml11Difference } from './yaml11.js';
 
 /** yaml's own default, stated here because the error message names it. */
@@ -94,11 +95,15 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
 
     let usable = true;
     let hasAliases = false;
+    const secret = isMap(contents) && isSecretKind(contents.get('apiVersion'), contents.get('kind'));
     scanTree(contents, [], {
-      plainScalar(text, offset, path) {
+      plainScalar(text, offset, path, isKey) {
         if (options.yaml11Warnings === false) return;
         const advice = yaml11Difference(text);
-        if (advice) out.warnings.push({ ...position(offset), message: withFieldPath(path, advice) });
+        if (!advice) return;
+        const hidden = secret && !isKey && isSecretValuePath(path);
+        const message = hidden ? `kubectl (YAML 1.1) reads this plain value differently than YAML 1.2 does; quote it (${NOT_SHOWN})` : advice;
+        out.warnings.push({ ...position(offset), message: withFieldPath(path, message) });
       },
       unusableKey(offset, path, why) {
         usable = false;
