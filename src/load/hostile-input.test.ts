@@ -125,3 +125,23 @@ describe('Secrets', () => {
     expect(loadTexts({ 'workloads/s.yaml': ok }).errors).toEqual([]);
   });
 });
+
+describe('a wrong-typed field is reported at the field, not at the document start', () => {
+  const PREFIX = '# a comment first, so the document does not start at the field\n\n';
+
+  it.each([
+    ['a Deployment spec that is a list', yamlLines('apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: d}', 'spec: [1]'), 'spec', 'spec: expected a mapping, got a list'],
+    ['a CRD spec that is a number', yamlLines('apiVersion: apiextensions.k8s.io/v1', 'kind: CustomResourceDefinition', 'metadata: {name: widgets.example.com}', 'spec: 5'), '5', 'spec: expected a mapping with group, names.kind and scope, got 5'],
+    ['labels that are a list', yamlLines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: c', '  labels: [x]'), 'labels', 'metadata.labels: expected a mapping, got a list'],
+  ])('%s', (_, body, needle, message) => {
+    const text = PREFIX + body;
+    const fleet = loadTexts({ 'workloads/w.yaml': text });
+    expect(fleet.errors).toEqual([{ file: 'workloads/w.yaml', ...positionOf(text, needle), message }]);
+  });
+
+  it('the warning about a kind of unknown scope points at kind', () => {
+    const text = PREFIX + yamlLines('apiVersion: example.com/v1', 'kind: Widget', 'metadata: {name: w}');
+    const fleet = loadTexts({ 'workloads/w.yaml': text });
+    expect(fleet.warnings).toEqual([{ file: 'workloads/w.yaml', ...positionOf(text, 'Widget'), message: expect.stringMatching(/^kind: Widget \(example\.com\/v1\) is not a built-in kind/) }]);
+  });
+});

@@ -6,6 +6,7 @@ import type { KubeObject } from '../model/kube.js';
 import type { SourceLocation } from '../model/problem.js';
 import type { DocContext } from './doc-context.js';
 import { isPlainObject, type JsonObject } from './json.js';
+import { describeValue } from './problems.js';
 import { templateNameProblem } from './k8s-syntax.js';
 import { readLabelsAndAnnotations, type DocHeader } from './object-header.js';
 import type { Scope } from './scope.js';
@@ -23,6 +24,8 @@ export interface PendingTemplate {
   source: SourceLocation;
   /** Where metadata.namespace is written, for the warning on cluster-scoped kinds. */
   namespaceAt: SourceLocation;
+  /** Where kind is written, for the warning on kinds of unknown scope. */
+  kindAt: SourceLocation;
   /** Not usable as written (invalid metadata, wrong directory): its resource is held, never changed or pruned. */
   held: boolean;
   /** Set when the template is a CustomResourceDefinition that says which scope its kind has. */
@@ -59,6 +62,7 @@ export function readTemplate(ctx: DocContext, header: DocHeader, options: { misp
     object,
     source: ctx.doc.source,
     namespaceAt: ctx.at(['metadata', 'namespace']),
+    kindAt: ctx.at(['kind']),
     held: options.misplaced,
   };
   if (!options.misplaced && header.group === 'apiextensions.k8s.io' && header.kind === 'CustomResourceDefinition') {
@@ -81,14 +85,22 @@ const COUNT_FIELDS: Readonly<Record<string, readonly string[]>> = {
 function checkCounts(ctx: DocContext, header: DocHeader): void {
   const fields = COUNT_FIELDS[`${header.group}/${header.kind}`];
   const spec = header.object['spec'];
-  if (!fields || !isPlainObject(spec)) return;
+  if (!fields || spec == null) return;
+  if (!isPlainObject(spec)) {
+    ctx.error(['spec'], `expected a mapping, got ${describeValue(spec)}`);
+    return;
+  }
   for (const field of fields) {
     if (spec[field] != null) readValue(int32(), spec[field], ['spec', field], ctx);
   }
 }
 
 function readCrdScope(ctx: DocContext, crd: JsonObject): PendingTemplate['defines'] | null {
-  const spec = isPlainObject(crd['spec']) ? crd['spec'] : {};
+  if (!isPlainObject(crd['spec'])) {
+    ctx.error(['spec'], `expected a mapping with group, names.kind and scope, got ${describeValue(crd['spec'])}`);
+    return null;
+  }
+  const spec = crd['spec'];
   const names = isPlainObject(spec['names']) ? spec['names'] : {};
   const { group } = spec;
   const { kind } = names;

@@ -79,8 +79,7 @@ describe('resource templates: scope and namespace', () => {
     expect(fleet.warnings).toEqual([
       {
         file: 'workloads/w.yaml',
-        line: 1,
-        column: 1,
+        ...positionOf(text, 'Widget'),
         message: 'kind: Widget (example.com/v1) is not a built-in kind and no CustomResourceDefinition for it is in workloads/; treated as namespaced. If it is cluster-scoped, add its CRD to workloads/',
       },
     ]);
