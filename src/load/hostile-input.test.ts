@@ -3,7 +3,7 @@
  * types, and the size of a mapping. Each hostile document is reported at its field and the rest still loads.
  */
 import { describe, expect, it } from 'vitest';
-import { loadTexts, positionOf, yamlLines } from './testing.js';
+import { largeConfigMap, loadTexts, positionOf, yamlLines } from './testing.js';
 
 const GOOD = yamlLines('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: fine}');
 
@@ -143,5 +143,33 @@ describe('a wrong-typed field is reported at the field, not at the document star
     const text = PREFIX + yamlLines('apiVersion: example.com/v1', 'kind: Widget', 'metadata: {name: w}');
     const fleet = loadTexts({ 'workloads/w.yaml': text });
     expect(fleet.warnings).toEqual([{ file: 'workloads/w.yaml', ...positionOf(text, 'Widget'), message: expect.stringMatching(/^kind: Widget \(example\.com\/v1\) is not a built-in kind/) }]);
+  });
+});
+
+describe('a mapping with tens of thousands of keys (timing: bench/load-large-mapping.bench.ts)', () => {
+  const MAX = 1024 * 1024;
+  const { text, keys } = largeConfigMap(1_000_004);
+
+  it('loads completely and correctly under the default size limit', () => {
+    expect(text.length).toBeGreaterThanOrEqual(1_000_004);
+    expect(text.length).toBeLessThan(MAX);
+    const fleet = loadTexts({ 'workloads/big.yaml': text });
+    expect(fleet.errors).toEqual([]);
+    const data = fleet.templates[0]!.object['data'] as Record<string, string>;
+    expect(Object.keys(data)).toHaveLength(keys);
+    expect(keys).toBeGreaterThan(80_000);
+    expect(data[`k${String(keys - 1).padStart(5, '0')}`]).toBe('v');
+  }, 60_000);
+
+  it('still finds a duplicate key, at the second occurrence', () => {
+    const duplicated = `${text}  k00000: again\n`;
+    const fleet = loadTexts({ 'workloads/big.yaml': duplicated });
+    expect(fleet.errors).toEqual([{ file: 'workloads/big.yaml', ...positionOf(duplicated, 'k00000', 1), message: 'data.k00000: duplicate key: a mapping key may appear only once' }]);
+    expect(fleet.brokenFiles).toEqual(['workloads/big.yaml']);
+  }, 60_000);
+
+  it('treats keys that become the same JSON key as duplicates (1 and "1")', () => {
+    const small = yamlLines('apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c}', 'data:', '  1: a', '  "1": b');
+    expect(loadTexts({ 'workloads/c.yaml': small }).errors).toEqual([{ file: 'workloads/c.yaml', ...positionOf(small, '"1"'), message: 'data[1]: duplicate key: a mapping key may appear only once' }]);
   });
 });
