@@ -28,6 +28,10 @@ export class DocContext implements Reporter {
     this.sink.error(this.at(path, options), withFieldPath(path, message));
   }
 
+  written(path: FieldPath): string | undefined {
+    return this.doc.written(path);
+  }
+
   warning(path: FieldPath, message: string, options?: LocateOptions): void {
     this.sink.warning(this.at(path, options), withFieldPath(path, message));
   }

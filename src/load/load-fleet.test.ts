@@ -240,7 +240,7 @@ describe('loadFleet: a broken file does not stop the others', () => {
     ['kind', yamlLines('apiVersion: v1', 'kind: 5', 'metadata: {name: x}'), 'kind: expected a non-empty string, got 5', '5'],
     ['metadata.name', yamlLines('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  generateName: web-'), 'metadata.name: is required (generateName is not supported: a fleet object needs a stable name)', 'metadata'],
     ['metadata', yamlLines('apiVersion: v1', 'kind: ConfigMap', 'metadata: web'), 'metadata: expected a mapping, got "web"', 'web'],
-    ['apiVersion', yamlLines('apiVersion: apps/v1/extra', 'kind: Deployment', 'metadata: {name: x}'), 'apiVersion: expected <group>/<version> or <version>, got "apps/v1/extra"', 'apps/v1/extra'],
+    ['apiVersion', yamlLines('apiVersion: apps/v1/extra', 'kind: Deployment', 'metadata: {name: x}'), 'apiVersion: expected <group>/<version> or <version> (e.g. apps/v1 or v1), got "apps/v1/extra"', 'apps/v1/extra'],
   ])('requires a usable %s', (_, text, message, needle) => {
     const fleet = loadTexts({ 'workloads/x.yaml': text });
     expect(fleet.errors).toEqual([{ file: 'workloads/x.yaml', ...positionOf(text, needle), message }]);

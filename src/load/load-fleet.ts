@@ -14,6 +14,8 @@ export interface LoadOptions {
   maxFileBytes?: number;
 }
 
+const SYMLINK_IGNORED = 'a symbolic link; ignored, because Flotilla never follows symbolic links (one could point outside the repository): put the file itself here';
+
 function compareFiles(a: FleetFile, b: FleetFile): number {
   return compareStrings(a.path, b.path);
 }
@@ -30,6 +32,10 @@ export function loadFleet(files: FleetFile[], options: LoadOptions = {}): Fleet 
     const unsafe = unsafePathProblem(path);
     if (unsafe) {
       loader.refuse(path, `${unsafe}; file refused`);
+      continue;
+    }
+    if (file.symlink) {
+      loader.sink.warning({ file: path, line: 1, column: 1 }, SYMLINK_IGNORED);
       continue;
     }
     const role = fleetPathRole(path);

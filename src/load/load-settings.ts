@@ -3,7 +3,7 @@ import { DEFAULT_FLEET_SETTINGS, type FleetSettings } from '../model/fleet.js';
 import type { DocContext } from './doc-context.js';
 import type { DocHeader } from './object-header.js';
 import { checkRootFields } from './root-fields.js';
-import { int, num, objectOf, readValue } from './schema.js';
+import { int32, num, objectOf, readValue } from './schema.js';
 import { FLOTILLA_API_VERSION } from './load-status.js';
 
 /** Upper bound for spec.maxFileBytes: fleet files are hand-written YAML, not data dumps. */
@@ -12,8 +12,8 @@ export const MAX_FILE_BYTES_LIMIT = 64 * 1024 * 1024;
 const settingsSpec = objectOf(
   {
     maxPruneFraction: num(0, 1),
-    maxFileBytes: int(1024, MAX_FILE_BYTES_LIMIT),
-    pollIntervalSeconds: int(1, 86400),
+    maxFileBytes: int32(1024, MAX_FILE_BYTES_LIMIT),
+    pollIntervalSeconds: int32(1, 86400),
   },
   'warning',
 );

@@ -6,9 +6,12 @@ import type { KubeObject } from '../model/kube.js';
 import type { SourceLocation } from '../model/problem.js';
 import type { DocContext } from './doc-context.js';
 import { isPlainObject, type JsonObject } from './json.js';
-import { objectNameProblem } from './k8s-syntax.js';
+import { describeValue } from './problems.js';
+import { templateNameProblem } from './k8s-syntax.js';
 import { readLabelsAndAnnotations, type DocHeader } from './object-header.js';
 import type { Scope } from './scope.js';
+import { int32, readValue } from './schema.js';
+import { checkSecretData, isSecretKind } from './secret-data.js';
 
 export interface PendingTemplate {
   apiVersion: string;
@@ -21,6 +24,8 @@ export interface PendingTemplate {
   source: SourceLocation;
   /** Where metadata.namespace is written, for the warning on cluster-scoped kinds. */
   namespaceAt: SourceLocation;
+  /** Where kind is written, for the warning on kinds of unknown scope. */
+  kindAt: SourceLocation;
   /** Not usable as written (invalid metadata, wrong directory): its resource is held, never changed or pruned. */
   held: boolean;
   /** Set when the template is a CustomResourceDefinition that says which scope its kind has. */
@@ -32,9 +37,11 @@ const SERVER_SET_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTi
 
 export function readTemplate(ctx: DocContext, header: DocHeader, options: { misplaced: boolean }): PendingTemplate {
   const before = ctx.errorCount;
-  const nameProblem = objectNameProblem(header.name);
+  const nameProblem = templateNameProblem(header.group, header.kind, header.name);
   if (nameProblem) ctx.error(['metadata', 'name'], nameProblem);
   readLabelsAndAnnotations(ctx);
+  checkCounts(ctx, header);
+  if (isSecretKind(header.apiVersion, header.kind)) checkSecretData(ctx, header);
 
   const object = header.object as KubeObject & JsonObject;
   // Karmada ignores a template's status; it is observed state, never desired state.
@@ -55,6 +62,7 @@ export function readTemplate(ctx: DocContext, header: DocHeader, options: { misp
     object,
     source: ctx.doc.source,
     namespaceAt: ctx.at(['metadata', 'namespace']),
+    kindAt: ctx.at(['kind']),
     held: options.misplaced,
   };
   if (!options.misplaced && header.group === 'apiextensions.k8s.io' && header.kind === 'CustomResourceDefinition') {
@@ -65,8 +73,34 @@ export function readTemplate(ctx: DocContext, header: DocHeader, options: { misp
   return pending;
 }
 
+/** The counts the scheduler divides among clusters (Karmada's replica interpreter), `group/Kind` → fields of spec. */
+const COUNT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  'apps/Deployment': ['replicas'],
+  'apps/StatefulSet': ['replicas'],
+  'apps/ReplicaSet': ['replicas'],
+  'batch/Job': ['parallelism', 'completions'],
+};
+
+/** A count the API server would refuse (2.5, -3, 1e308, "3") must not be divided among clusters. */
+function checkCounts(ctx: DocContext, header: DocHeader): void {
+  const fields = COUNT_FIELDS[`${header.group}/${header.kind}`];
+  const spec = header.object['spec'];
+  if (!fields || spec == null) return;
+  if (!isPlainObject(spec)) {
+    ctx.error(['spec'], `expected a mapping, got ${describeValue(spec)}`);
+    return;
+  }
+  for (const field of fields) {
+    if (spec[field] != null) readValue(int32(), spec[field], ['spec', field], ctx);
+  }
+}
+
 function readCrdScope(ctx: DocContext, crd: JsonObject): PendingTemplate['defines'] | null {
-  const spec = isPlainObject(crd['spec']) ? crd['spec'] : {};
+  if (!isPlainObject(crd['spec'])) {
+    ctx.error(['spec'], `expected a mapping with group, names.kind and scope, got ${describeValue(crd['spec'])}`);
+    return null;
+  }
+  const spec = crd['spec'];
   const names = isPlainObject(spec['names']) ? spec['names'] : {};
   const { group } = spec;
   const { kind } = names;

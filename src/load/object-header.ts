@@ -6,7 +6,7 @@ import { groupOf } from '../model/refs.js';
 import type { DocContext } from './doc-context.js';
 import { describeValue } from './problems.js';
 import { isPlainObject, type JsonObject } from './json.js';
-import { dns1123LabelProblem, qualifiedNameProblem } from './k8s-syntax.js';
+import { apiVersionProblem, dns1123LabelProblem, kindProblem, objectNameProblem, qualifiedNameProblem } from './k8s-syntax.js';
 import { labelMap } from './selector-schemas.js';
 import { mapOf, readValue, str } from './schema.js';
 
@@ -21,9 +21,8 @@ export interface DocHeader {
   object: JsonObject;
 }
 
-const API_VERSION = /^(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[a-zA-Z0-9][-a-zA-Z0-9.]*$/;
-
-function readIdentityString(ctx: DocContext, object: JsonObject, key: string): string | null {
+/** A present, non-empty string that passes `syntax`; null (reported) otherwise. */
+function readIdentityString(ctx: DocContext, object: JsonObject, key: string, syntax: (value: string) => string | null): string | null {
   const value = object[key];
   if (value === undefined || value === null) {
     ctx.error([key], 'is required');
@@ -31,6 +30,11 @@ function readIdentityString(ctx: DocContext, object: JsonObject, key: string): s
   }
   if (typeof value !== 'string' || value === '') {
     ctx.error([key], `expected a non-empty string, got ${describeValue(value)}`);
+    return null;
+  }
+  const problem = syntax(value);
+  if (problem) {
+    ctx.error([key], problem);
     return null;
   }
   return value;
@@ -49,11 +53,8 @@ export function readHeader(ctx: DocContext, options: HeaderOptions): DocHeader |
     ctx.error([], `expected a Kubernetes object (a mapping with apiVersion, kind and metadata), got ${describeValue(object)}`);
     return null;
   }
-  const apiVersion = readIdentityString(ctx, object, 'apiVersion');
-  if (apiVersion !== null && !API_VERSION.test(apiVersion)) {
-    ctx.error(['apiVersion'], `expected <group>/<version> or <version>, got ${JSON.stringify(apiVersion)}`);
-  }
-  const kind = readIdentityString(ctx, object, 'kind');
+  const apiVersion = readIdentityString(ctx, object, 'apiVersion', apiVersionProblem);
+  const kind = readIdentityString(ctx, object, 'kind', kindProblem);
   const meta = object['metadata'];
   let name: string | null = '';
   let namespace: string | undefined;
@@ -75,7 +76,12 @@ export function readHeader(ctx: DocContext, options: HeaderOptions): DocHeader |
     } else if (typeof rawName !== 'string' || rawName === '') {
       ctx.error(['metadata', 'name'], `expected a non-empty string, got ${describeValue(rawName)}`);
       name = null;
-    } else name = rawName;
+    } else {
+      // Not even a path segment: later stages use names in file paths and URLs, so the object has no usable identity.
+      const problem = objectNameProblem(rawName);
+      if (problem) ctx.error(['metadata', 'name'], problem);
+      name = problem ? null : rawName;
+    }
     const rawNamespace = meta['namespace'];
     if (rawNamespace !== undefined && rawNamespace !== null) {
       if (typeof rawNamespace !== 'string') {
@@ -90,7 +96,7 @@ export function readHeader(ctx: DocContext, options: HeaderOptions): DocHeader |
       }
     }
   }
-  if (apiVersion === null || kind === null || name === null || !API_VERSION.test(apiVersion)) return null;
+  if (apiVersion === null || kind === null || name === null) return null;
   return { apiVersion, group: groupOf(apiVersion), kind, name, namespace, object };
 }
 

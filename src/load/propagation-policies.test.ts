@@ -129,7 +129,7 @@ const INVALID: [string, string, string, string, number?][] = [
   [
     'negative minGroups',
     pp(...SELECTORS, 'placement:', '  spreadConstraints:', '    - {spreadByField: cluster, minGroups: -1}'),
-    'spec.placement.spreadConstraints[0].minGroups: must be at least 0, got -1',
+    'spec.placement.spreadConstraints[0].minGroups: expected an integer between 0 and 2147483647, got -1',
     '-1',
   ],
   [
@@ -159,7 +159,7 @@ const INVALID: [string, string, string, string, number?][] = [
   [
     'static weight below 1',
     pp(...SELECTORS, 'placement:', '  replicaScheduling:', '    weightPreference:', '      staticWeightList:', '        - {targetCluster: {clusterNames: [member1]}, weight: 0}'),
-    'spec.placement.replicaScheduling.weightPreference.staticWeightList[0].weight: must be at least 1, got 0',
+    'spec.placement.replicaScheduling.weightPreference.staticWeightList[0].weight: expected an integer between 1 and 2147483647, got 0',
     '0}',
   ],
   [
@@ -189,7 +189,7 @@ const INVALID: [string, string, string, string, number?][] = [
   [
     'gracePeriodSeconds of 0',
     pp(...SELECTORS, 'propagateDeps: true', 'failover:', '  application:', '    decisionConditions: {}', '    gracePeriodSeconds: 0'),
-    'spec.failover.application.gracePeriodSeconds: must be at least 1, got 0',
+    'spec.failover.application.gracePeriodSeconds: expected an integer between 1 and 2147483647, got 0',
     '0\n',
   ],
   [
@@ -237,7 +237,7 @@ const INVALID: [string, string, string, string, number?][] = [
     'p'.repeat(64),
   ],
   ['a wrong API version', yamlLines('apiVersion: policy.karmada.io/v1beta1', 'kind: PropagationPolicy', 'metadata: {name: web}', 'spec:', ...SELECTORS.map((l) => `  ${l}`)), 'apiVersion: expected policy.karmada.io/v1alpha1, got "policy.karmada.io/v1beta1"', 'policy.karmada.io/v1beta1'],
-  ['priority that is not an integer', pp(...SELECTORS, 'priority: high'), 'spec.priority: expected an integer, got "high"', 'high'],
+  ['priority that is not an integer', pp(...SELECTORS, 'priority: high'), 'spec.priority: expected an integer between -2147483648 and 2147483647, got "high"', 'high'],
   ['a string field given a number', pp(...SELECTORS, 'schedulerName: 7'), 'spec.schedulerName: expected a string, got 7; quote it', '7'],
 ];
 

@@ -6,15 +6,15 @@ import type { FieldPath } from './field-path.js';
 import { isPlainObject } from './json.js';
 import { qualifiedNameProblem } from './k8s-syntax.js';
 import { clusterAffinity, clusterAffinityTerm, nonEmpty, resourceSelector, toleration } from './selector-schemas.js';
-import { INT32_MAX, bool, dropped, enumOf, int, listOf, objectOf, refined, required, str, type Reporter, type Schema } from './schema.js';
+import { INT32_MIN, bool, dropped, enumOf, int32, listOf, objectOf, refined, required, str, type Reporter, type Schema } from './schema.js';
 
 const SPREAD_FIELDS = ['cluster', 'region', 'zone', 'provider'];
 
 const spreadConstraint = objectOf({
   spreadByField: enumOf(...SPREAD_FIELDS),
   spreadByLabel: str(),
-  maxGroups: int(0, INT32_MAX),
-  minGroups: int(0, INT32_MAX),
+  maxGroups: int32(),
+  minGroups: int32(),
 });
 
 interface SpreadInput {
@@ -49,7 +49,7 @@ function checkSpreadConstraints(_value: unknown, path: FieldPath, report: Report
 }
 
 const weightPreference = objectOf({
-  staticWeightList: listOf(objectOf({ targetCluster: required(clusterAffinity()), weight: required(int(1, Number.MAX_SAFE_INTEGER)) })),
+  staticWeightList: listOf(objectOf({ targetCluster: required(clusterAffinity()), weight: required(int32(1)) })),
   dynamicWeight: enumOf('AvailableReplicas'),
 });
 
@@ -95,10 +95,10 @@ export const GRACEFUL_PURGE_MODES: readonly string[] = ['Gracefully', 'Graciousl
 
 const applicationFailover = refined(
   objectOf({
-    decisionConditions: required(objectOf({ tolerationSeconds: int(0, INT32_MAX) })),
+    decisionConditions: required(objectOf({ tolerationSeconds: int32() })),
     // Immediately and Graciously are the deprecated spellings of Directly and Gracefully (Karmada 1.15).
     purgeMode: enumOf('Directly', 'Gracefully', 'Never', 'Immediately', 'Graciously'),
-    gracePeriodSeconds: int(1, INT32_MAX),
+    gracePeriodSeconds: int32(1),
     statePreservation,
   }),
   (value, path, report) => {
@@ -134,7 +134,7 @@ export const propagationSpec = (): Schema =>
     association: bool(),
     propagateDeps: bool(),
     placement,
-    priority: int(-INT32_MAX - 1, INT32_MAX),
+    priority: int32(INT32_MIN),
     preemption: enumOf('Always', 'Never'),
     dependentOverrides: listOf(str()),
     schedulerName: str(),

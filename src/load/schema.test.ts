@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldPath } from './field-path.js';
 import { formatFieldPath } from './field-path.js';
-import { anyValue, bool, enumOf, int, listOf, mapOf, num, objectOf, readValue, refined, required, str, dropped, type Reporter, type Schema } from './schema.js';
+import { anyValue, bool, enumOf, int32, int64, listOf, mapOf, num, objectOf, readValue, refined, required, str, dropped, type Reporter, type Schema } from './schema.js';
 
 function read(schema: Schema, value: unknown) {
   const problems: { severity: string; path: string; message: string; key: boolean }[] = [];
@@ -19,8 +19,13 @@ describe('readValue', () => {
     ['a string (list)', str(), ['a'], 'expected a string, got a list'],
     ['an enum', enumOf('A', 'B', 'C'), 'D', 'expected A, B or C, got "D"'],
     ['an enum with a number', enumOf('A', 'B'), 1, 'expected A or B, got 1'],
-    ['an integer', int(), 1.5, 'expected an integer, got 1.5'],
-    ['an integer range', int(2, 4), 5, 'must be at most 4, got 5'],
+    ['an int32', int32(), 1.5, 'expected an integer between 0 and 2147483647, got 1.5'],
+    ['an int32 range', int32(2, 4), 5, 'expected an integer between 2 and 4, got 5'],
+    ['an int32 beyond int32', int32(), 2147483648, 'expected an integer between 0 and 2147483647, got 2147483648'],
+    ['an int32 that is negative', int32(), -3, 'expected an integer between 0 and 2147483647, got -3'],
+    ['an int32 written as a string', int32(), '3', 'expected an integer between 0 and 2147483647, got "3"'],
+    ['an int32 that is infinite', int32(), Infinity, 'expected an integer between 0 and 2147483647, got Infinity'],
+    ['an int64 beyond 2^53', int64(), 2 ** 53, 'expected an integer between 0 and 9007199254740991, got 9007199254740992'],
     ['a number', num(), '1', 'expected a number, got "1"'],
     ['a boolean', bool(), 'true', 'expected true or false, got "true"'],
     ['a list', listOf(str()), 'a', 'expected a list, got "a"'],
@@ -76,7 +81,7 @@ describe('readValue', () => {
 
   it('runs refine hooks only on values it could read', () => {
     const seen: unknown[] = [];
-    const schema = refined(objectOf({ a: int() }), (v) => seen.push(v));
+    const schema = refined(objectOf({ a: int32() }), (v) => seen.push(v));
     read(schema, { a: 1 });
     read(schema, 'not an object');
     expect(seen).toEqual([{ a: 1 }]);

@@ -12,6 +12,8 @@ import type { LocateOptions } from './yaml-ast.js';
 export interface Reporter {
   error(path: FieldPath, message: string, options?: LocateOptions): void;
   warning(path: FieldPath, message: string, options?: LocateOptions): void;
+  /** The scalar at `path` as written in the file (`1e308`, `.inf`), when known: a message shows what the user wrote. */
+  written?(path: FieldPath): string | undefined;
 }
 
 interface SchemaCommon {
@@ -25,7 +27,7 @@ interface SchemaCommon {
 export type Schema = SchemaCommon &
   (
     | { type: 'string'; enum?: readonly string[]; check?: (value: string) => string | null; numbersAsStrings?: boolean }
-    | { type: 'integer'; min?: number; max?: number }
+    | { type: 'integer'; min: number; max: number }
     | { type: 'number'; min?: number; max?: number }
     | { type: 'boolean' }
     | { type: 'any' }
@@ -42,6 +44,7 @@ export interface Field {
 }
 
 export const INT32_MAX = 2147483647;
+export const INT32_MIN = -2147483648;
 
 /** The value read (undefined when unusable) and whether anything inside it was wrong. */
 interface Read {
@@ -70,8 +73,24 @@ function read(schema: Schema, value: unknown, path: FieldPath, report: Reporter)
 
 function typeError(path: FieldPath, expected: string, value: unknown, report: Reporter): Read {
   const hint = expected === 'a string' && (typeof value === 'number' || typeof value === 'boolean') ? '; quote it' : '';
-  report.error(path, `expected ${expected}, got ${describeValue(value)}${hint}`);
+  report.error(path, `expected ${expected}, got ${shown(value, path, report)}${hint}`);
   return BAD;
+}
+
+/**
+ * A number as the user wrote it: `9007199254740993` reads as 9007199254740992 and `1e308` prints as 1e+308, so
+ * echoing the parsed value would show something that is not in the file.
+ */
+function shown(value: unknown, path: FieldPath, report: Reporter): string {
+  return (typeof value === 'number' && report.written?.(path)) || describeValue(value);
+}
+
+function rangeText(schema: { type: 'integer' | 'number'; min?: number; max?: number }): string {
+  const what = schema.type === 'integer' ? 'an integer' : 'a number';
+  if (schema.min !== undefined && schema.max !== undefined) return `${what} between ${schema.min} and ${schema.max}`;
+  if (schema.min !== undefined) return `${what} of at least ${schema.min}`;
+  if (schema.max !== undefined) return `${what} of at most ${schema.max}`;
+  return what;
 }
 
 function problem(path: FieldPath, message: string, report: Reporter): Read {
@@ -99,13 +118,10 @@ function readInner(schema: Schema, value: unknown, path: FieldPath, report: Repo
       return typeof value === 'boolean' ? ok(value) : typeError(path, 'true or false', value, report);
     case 'integer':
     case 'number': {
-      const integer = schema.type === 'integer';
-      if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
-        return typeError(path, integer ? 'an integer' : 'a number', value, report);
-      }
-      if (schema.min !== undefined && value < schema.min) return problem(path, `must be at least ${schema.min}, got ${value}`, report);
-      if (schema.max !== undefined && value > schema.max) return problem(path, `must be at most ${schema.max}, got ${value}`, report);
-      return ok(value);
+      // Past 2^53 a JS number is no longer the integer that was written, so such values are refused, never rounded.
+      const usable = typeof value === 'number' && Number.isFinite(value) && (schema.type === 'number' || Number.isSafeInteger(value));
+      const inRange = usable && (schema.min === undefined || value >= schema.min) && (schema.max === undefined || value <= schema.max);
+      return inRange ? ok(value) : typeError(path, rangeText(schema), value, report);
     }
     case 'array': {
       if (!Array.isArray(value)) return typeError(path, 'a list', value, report);
@@ -170,9 +186,8 @@ function describeExpected(schema: Schema): string {
     case 'string':
       return schema.enum ? oneOf(schema.enum) : 'a string';
     case 'integer':
-      return 'an integer';
     case 'number':
-      return 'a number';
+      return rangeText(schema);
     case 'boolean':
       return 'true or false';
     case 'array':
@@ -189,7 +204,13 @@ function describeExpected(schema: Schema): string {
 
 export const str = (check?: (value: string) => string | null): Schema => ({ type: 'string', ...(check ? { check } : {}) });
 export const enumOf = (...values: string[]): Schema => ({ type: 'string', enum: values });
-export const int = (min?: number, max?: number): Schema => ({ type: 'integer', ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) });
+/**
+ * Every count in the Kubernetes and Karmada APIs is an int32 (replicas, weights, priorities, group counts): one
+ * check for all of them, non-negative unless a narrower or wider range is given.
+ */
+export const int32 = (min = 0, max = INT32_MAX): Schema => ({ type: 'integer', min: Math.max(min, INT32_MIN), max: Math.min(max, INT32_MAX) });
+/** An int64 field (durations in seconds, generations), as far as a JS number holds it exactly. */
+export const int64 = (min = 0): Schema => ({ type: 'integer', min: Math.max(min, Number.MIN_SAFE_INTEGER), max: Number.MAX_SAFE_INTEGER });
 export const num = (min?: number, max?: number): Schema => ({ type: 'number', ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) });
 export const bool = (): Schema => ({ type: 'boolean' });
 export const anyValue = (): Schema => ({ type: 'any' });

@@ -5,7 +5,7 @@
 import type { FieldPath } from './field-path.js';
 import type { JsonObject } from './json.js';
 import { labelValueProblem, qualifiedNameProblem } from './k8s-syntax.js';
-import { enumOf, int, listOf, mapOf, objectOf, refined, required, str, dropped, type Reporter, type Schema, INT32_MAX } from './schema.js';
+import { enumOf, int64, listOf, mapOf, objectOf, refined, required, str, dropped, type Reporter, type Schema } from './schema.js';
 
 export const nonEmpty = (value: string): string | null => (value === '' ? 'must not be empty' : null);
 
@@ -90,7 +90,7 @@ export const toleration = (): Schema =>
       operator: enumOf('Exists', 'Equal', ''),
       value: str(),
       effect: enumOf('NoSchedule', 'PreferNoSchedule', 'NoExecute', ''),
-      tolerationSeconds: int(-INT32_MAX - 1, Number.MAX_SAFE_INTEGER),
+      tolerationSeconds: int64(Number.MIN_SAFE_INTEGER),
     }),
     checkToleration,
   );

@@ -22,11 +22,11 @@ describe('fleet.yaml', () => {
   });
 
   it.each([
-    ['maxPruneFraction above 1', 'maxPruneFraction: 1.5', 'spec.maxPruneFraction: must be at most 1, got 1.5', '1.5'],
-    ['maxPruneFraction as a string', 'maxPruneFraction: "half"', 'spec.maxPruneFraction: expected a number, got "half"', '"half"'],
-    ['maxFileBytes that is not an integer', 'maxFileBytes: 1.5', 'spec.maxFileBytes: expected an integer, got 1.5', '1.5'],
-    ['maxFileBytes below 1 KiB', 'maxFileBytes: 10', 'spec.maxFileBytes: must be at least 1024, got 10', '10'],
-    ['pollIntervalSeconds of 0', 'pollIntervalSeconds: 0', 'spec.pollIntervalSeconds: must be at least 1, got 0', '0'],
+    ['maxPruneFraction above 1', 'maxPruneFraction: 1.5', 'spec.maxPruneFraction: expected a number between 0 and 1, got 1.5', '1.5'],
+    ['maxPruneFraction as a string', 'maxPruneFraction: "half"', 'spec.maxPruneFraction: expected a number between 0 and 1, got "half"', '"half"'],
+    ['maxFileBytes that is not an integer', 'maxFileBytes: 1.5', 'spec.maxFileBytes: expected an integer between 1024 and 67108864, got 1.5', '1.5'],
+    ['maxFileBytes below 1 KiB', 'maxFileBytes: 10', 'spec.maxFileBytes: expected an integer between 1024 and 67108864, got 10', '10'],
+    ['pollIntervalSeconds of 0', 'pollIntervalSeconds: 0', 'spec.pollIntervalSeconds: expected an integer between 1 and 86400, got 0', '0'],
   ])('keeps the default for %s, with an error', (_, line, message, needle) => {
     const text = fleetYaml(line);
     const fleet = loadTexts({ 'fleet.yaml': text });

@@ -2,7 +2,7 @@
  * Status files Flotilla writes (docs/fleet-repository.md#status-files): read leniently (unknown fields ignored, quantities
  * as strings or numbers) but with the fields the scheduler relies on checked.
  */
-import { anyValue, bool, enumOf, int, listOf, mapOf, objectOf, refined, required, str, type Schema } from './schema.js';
+import { anyValue, bool, enumOf, int32, int64, listOf, mapOf, objectOf, refined, required, str, type Schema } from './schema.js';
 
 const HEALTH = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
 
@@ -13,7 +13,7 @@ const condition = objectOf(
     reason: str(),
     message: str(),
     lastTransitionTime: str(),
-    observedGeneration: int(),
+    observedGeneration: int64(),
   },
   'ignore',
 );
@@ -25,7 +25,7 @@ export const clusterStatusBody = (): Schema =>
     {
       conditions: listOf(condition),
       kubernetesVersion: str(),
-      nodeSummary: objectOf({ totalNum: int(0), readyNum: int(0) }, 'ignore'),
+      nodeSummary: objectOf({ totalNum: int32(), readyNum: int32() }, 'ignore'),
       resourceSummary: objectOf({ allocatable: quantities(), allocated: quantities(), allocating: quantities() }, 'ignore'),
       apiEnablements: listOf(
         objectOf(
@@ -47,7 +47,7 @@ export const placementSpec = (): Schema =>
     {
       resource: required(objectRef),
       policy: objectOf({ kind: required(enumOf('PropagationPolicy', 'ClusterPropagationPolicy')), namespace: str(), name: required(str()) }, 'ignore'),
-      clusters: required(listOf(objectOf({ name: required(str()), replicas: required(int(0)) }, 'ignore'))),
+      clusters: required(listOf(objectOf({ name: required(str()), replicas: required(int32()) }, 'ignore'))),
     },
     'ignore',
   );

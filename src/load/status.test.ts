@@ -54,7 +54,7 @@ describe('status/clusters', () => {
 
   it.each([
     ['a condition status outside the enum', CLUSTER_STATUS.replace('status: "True"', 'status: Yes'), 'status.conditions[0].status: expected True, False or Unknown, got "Yes"', 'Yes'],
-    ['a node count that is not a number', CLUSTER_STATUS.replace('totalNum: 3', 'totalNum: three'), 'status.nodeSummary.totalNum: expected an integer, got "three"', 'three'],
+    ['a node count that is not a number', CLUSTER_STATUS.replace('totalNum: 3', 'totalNum: three'), 'status.nodeSummary.totalNum: expected an integer between 0 and 2147483647, got "three"', 'three'],
     ['a name that is not the file name', CLUSTER_STATUS.replace('name: member1', 'name: member2'), 'metadata.name: must be the cluster the file is named after ("member1"), got "member2"', 'member2'],
     ['another kind', CLUSTER_STATUS.replace('kind: ClusterStatus', 'kind: Placement'), 'kind: expected flotilla.dev/v1alpha1 ClusterStatus here, got flotilla.dev/v1alpha1 Placement', 'Placement'],
   ])('ignores a hand-edited file with %s, with an error', (_, text, message, needle) => {
@@ -118,7 +118,7 @@ describe('status/placements', () => {
 
   it.each([
     ['without clusters', PLACEMENT.replace('  clusters: [{name: member1, replicas: 2}, {name: member2, replicas: 1}]\n', ''), 'spec.clusters: is required', 'spec:'],
-    ['with negative replicas', PLACEMENT.replace('replicas: 2', 'replicas: -2'), 'spec.clusters[0].replicas: must be at least 0, got -2', '-2'],
+    ['with negative replicas', PLACEMENT.replace('replicas: 2', 'replicas: -2'), 'spec.clusters[0].replicas: expected an integer between 0 and 2147483647, got -2', '-2'],
     ['with a cluster without name', PLACEMENT.replace('{name: member1, replicas: 2}', '{replicas: 2}'), 'spec.clusters[0].name: is required', '{replicas: 2}'],
     ['with a policy kind outside the enum', PLACEMENT.replace('kind: PropagationPolicy', 'kind: OverridePolicy'), 'spec.policy.kind: expected PropagationPolicy or ClusterPropagationPolicy, got "OverridePolicy"', 'OverridePolicy'],
     ['with a resource without name', PLACEMENT.replace(', name: web}', '}'), 'spec.resource.name: is required', 'resource'],

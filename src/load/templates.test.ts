@@ -79,8 +79,7 @@ describe('resource templates: scope and namespace', () => {
     expect(fleet.warnings).toEqual([
       {
         file: 'workloads/w.yaml',
-        line: 1,
-        column: 1,
+        ...positionOf(text, 'Widget'),
         message: 'kind: Widget (example.com/v1) is not a built-in kind and no CustomResourceDefinition for it is in workloads/; treated as namespaced. If it is cluster-scoped, add its CRD to workloads/',
       },
     ]);
@@ -138,7 +137,9 @@ describe('resource templates: content', () => {
   it.each([
     ['a label key', obj('v1', 'ConfigMap', 'c', '  labels: {"a b": x}'), 'metadata.labels[a b]: key must be a qualified name', '"a b"'],
     ['an annotation value that is not a string', obj('v1', 'ConfigMap', 'c', '  annotations: {replicas: 3}'), 'metadata.annotations.replicas: expected a string, got 3; quote it', '3}'],
-    ['a name with a slash', obj('v1', 'ConfigMap', 'a/b'), "metadata.name: must not contain '/' or '%', got \"a/b\"", 'a/b'],
+    ['a ConfigMap name that is not a DNS-1123 subdomain', obj('v1', 'ConfigMap', 'My_Config'), 'metadata.name: must be a DNS-1123 subdomain', 'My_Config'],
+    ['a Service name that is not a DNS-1035 label', obj('v1', 'Service', '1st'), 'metadata.name: must be a DNS-1035 label', '1st'],
+    ['a Namespace name with a dot', obj('v1', 'Namespace', 'a.b'), 'metadata.name: must be a DNS-1123 label', 'a.b'],
   ])('invalid metadata (%s) holds the resource', (_, text, message, needle) => {
     const fleet = loadTexts({ 'workloads/c.yaml': text });
     expect(fleet.errors).toHaveLength(1);
@@ -146,7 +147,29 @@ describe('resource templates: content', () => {
     expect(fleet.errors[0]!.message.startsWith(message)).toBe(true);
     expect(fleet.templates).toEqual([]);
     expect(fleet.heldResources).toHaveLength(1);
-    expect(fleet.heldResources[0]!.kind).toBe('ConfigMap');
+    expect(`kind: ${fleet.heldResources[0]!.kind}\n`).toBe(/kind: \w+\n/.exec(text)![0]);
+  });
+
+  it.each([
+    ['a slash', 'a/b', "metadata.name: must not contain '/' or '%', got \"a/b\""],
+    ['a NUL', 'a\\0b', 'metadata.name: must not contain control characters (NUL, newline, …), got "a\\u0000b"'],
+    ['a path step', '..', 'metadata.name: must not be ".."'],
+  ])('refuses a name with %s as part of the identity: the file is broken, the rest loads', (_, written, message) => {
+    const text = `${obj('v1', 'ConfigMap', `"${written}"`)}---\n${obj('v1', 'ConfigMap', 'fine')}`;
+    const fleet = loadTexts({ 'workloads/c.yaml': text });
+    expect(fleet.errors).toEqual([{ file: 'workloads/c.yaml', ...positionOf(text, `"${written}"`), message }]);
+    expect(fleet.brokenFiles).toEqual(['workloads/c.yaml']);
+    expect(fleet.heldResources).toEqual([]);
+    expect(fleet.templates.map((t) => t.ref.name)).toEqual(['fine']);
+  });
+
+  it.each([
+    ['system:controller:foo', 'rbac.authorization.k8s.io/v1', 'ClusterRole'],
+    ['Any_Name.x', 'example.com/v1', 'Widget'],
+  ])('accepts the path-segment name %s where the API server does (%s %s)', (name, apiVersion, kind) => {
+    const fleet = loadTexts({ 'workloads/r.yaml': obj(apiVersion, kind, `"${name}"`) });
+    expect(fleet.errors).toEqual([]);
+    expect(fleet.templates.map((t) => t.ref.name)).toEqual([name]);
   });
 
   it('refuses a bad namespace as part of the identity: the file is broken', () => {

@@ -48,7 +48,7 @@ export function settleTemplates(pending: PendingTemplate[], sink: ProblemSink): 
     const key = scopeKey(t.group, t.kind);
     if (!scope.known && !t.held && !unknownWarned.has(key)) {
       unknownWarned.add(key);
-      sink.warning(t.source, `kind: ${t.kind} (${t.apiVersion}) is not a built-in kind and no CustomResourceDefinition for it is in workloads/; treated as namespaced. If it is cluster-scoped, add its CRD to workloads/`);
+      sink.warning(t.kindAt, `kind: ${t.kind} (${t.apiVersion}) is not a built-in kind and no CustomResourceDefinition for it is in workloads/; treated as namespaced. If it is cluster-scoped, add its CRD to workloads/`);
     }
     let namespace = '';
     if (scope.namespaced) namespace = t.namespace ?? 'default';

@@ -43,3 +43,20 @@ export function fleetJson(fleet: Fleet): string {
 export function yamlLines(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * A ConfigMap of `bytes` bytes (give or take a line) with keys `k00000: v`, `k00001: v`, …: the shape that made
+ * yaml's duplicate-key check quadratic. Returns the text and how many keys it has.
+ */
+export function largeConfigMap(bytes: number): { text: string; keys: number } {
+  const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: big}', 'data:'];
+  let size = lines.join('\n').length + 1;
+  let keys = 0;
+  while (size < bytes) {
+    const line = `  k${String(keys).padStart(5, '0')}: v`;
+    lines.push(line);
+    size += line.length + 1;
+    keys++;
+  }
+  return { text: `${lines.join('\n')}\n`, keys };
+}

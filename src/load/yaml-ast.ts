@@ -28,10 +28,30 @@ function resolve(node: unknown, doc: Document): unknown {
   return isAlias(node) ? node.resolve(doc) : node;
 }
 
+/**
+ * Each mapping's pairs by key, built on first lookup: a document with tens of thousands of keys and as many
+ * problems would otherwise cost a scan of the mapping per problem.
+ */
+const pairIndexes = new WeakMap<object, Map<string, Pair>>();
+
+function pairIndex(map: { items: Pair[] }): Map<string, Pair> {
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const item of map.items) {
+      const segment = keySegment(item.key);
+      if (segment !== null && !index.has(segment)) index.set(segment, item);
+    }
+    pairIndexes.set(map, index);
+  }
+  return index;
+}
+
 /** The pair for `key`, looking through merge keys (`<<: *base`) as the JS conversion does. */
 function findPair(map: unknown, key: string, doc: Document, depth = 0): Pair | null {
   if (!isMap(map) || depth > 8) return null;
-  for (const item of map.items) if (keySegment(item.key) === key) return item;
+  const own = pairIndex(map as { items: Pair[] }).get(key);
+  if (own) return own;
   for (const item of map.items) {
     if (!isMergePair(item)) continue;
     const sources = isSeq(item.value) ? item.value.items : [item.value];
@@ -41,6 +61,19 @@ function findPair(map: unknown, key: string, doc: Document, depth = 0): Pair | n
     }
   }
   return null;
+}
+
+/** The source text of the scalar at exactly `path` (a plain scalar's characters, a quoted one's without quotes). */
+export function scalarSourceAt(doc: Document, path: FieldPath): string | undefined {
+  let current: unknown = doc.contents;
+  for (const segment of path) {
+    const container = resolve(current, doc);
+    if (isMap(container)) current = findPair(container, String(segment), doc)?.value;
+    else if (isSeq(container) && typeof segment === 'number') current = container.items[segment];
+    else return undefined;
+  }
+  const node = resolve(current, doc);
+  return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
 }
 
 export interface LocateOptions {
@@ -81,43 +114,18 @@ export function locateOffset(doc: Document, path: FieldPath, options: LocateOpti
   return fallback;
 }
 
-/** The path of the innermost mapping key or list item at `offset` (used to name the field of a YAML error). */
-export function pathAtOffset(root: unknown, offset: number): (string | number)[] {
-  const out: (string | number)[] = [];
-  let current: unknown = root;
-  for (;;) {
-    if (isMap(current)) {
-      const pair = current.items.find((p) => {
-        const k = rangeOf(p.key);
-        const v = rangeOf(p.value);
-        return (k !== null && offset >= k[0] && offset < Math.max(k[2], k[1] + 1)) || (v !== null && offset >= v[0] && offset < v[2]);
-      });
-      const segment = pair ? keySegment(pair.key) : null;
-      if (!pair || segment === null) return out;
-      out.push(segment);
-      const k = rangeOf(pair.key);
-      if (k !== null && offset >= k[0] && offset < Math.max(k[2], k[1] + 1)) return out;
-      current = pair.value;
-    } else if (isSeq(current)) {
-      const index = current.items.findIndex((item) => {
-        const r = rangeOf(item);
-        return r !== null && offset >= r[0] && offset < r[2];
-      });
-      if (index < 0) return out;
-      out.push(index);
-      current = current.items[index];
-    } else return out;
-  }
-}
-
+/** Paths given to a visitor are only valid during the call (one array is reused while walking); copy to keep. */
 export interface ScanVisitor {
   /** Every plain scalar, keys included (`isKey`), with the path it sits at (for a key: the key's own path). */
   plainScalar(source: string, offset: number, path: FieldPath, isKey: boolean): void;
   /** A mapping key that is not a plain value: a list or mapping as key, an alias, an empty key. */
   unusableKey(offset: number, path: FieldPath, why: string): void;
+  /** A key written a second time in one mapping (`path` ends with the key); keys compare as the JSON they become. */
+  duplicateKey(offset: number, path: FieldPath): void;
   alias(): void;
 }
 
+/** Visits every node below `node`; `path` is where it sits, and is used as a stack (same contents on return). */
 export function scanTree(node: unknown, path: (string | number)[], visitor: ScanVisitor): void {
   if (isAlias(node)) {
     visitor.alias();
@@ -127,25 +135,47 @@ export function scanTree(node: unknown, path: (string | number)[], visitor: Scan
     if (node.type === 'PLAIN' && typeof node.source === 'string') visitor.plainScalar(node.source, rangeOf(node)?.[0] ?? 0, path, false);
     return;
   }
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      if (isMergePair(pair)) {
-        scanTree(pair.value, path, visitor);
-        continue;
-      }
-      const segment = keySegment(pair.key);
-      const keyOffset = rangeOf(pair.key)?.[0] ?? rangeOf(pair.value)?.[0] ?? 0;
-      if (segment === null || (isScalar(pair.key) && pair.key.value === null)) {
-        const why = isAlias(pair.key) ? 'an alias cannot be a mapping key here' : pair.key == null || isScalar(pair.key) ? 'a mapping key must not be empty' : 'a mapping key must be a plain value, not a list or mapping';
-        visitor.unusableKey(keyOffset, path, why);
-        continue;
-      }
-      const key = pair.key as Node;
-      if (isScalar(key) && key.type === 'PLAIN' && typeof key.source === 'string') visitor.plainScalar(key.source, keyOffset, [...path, segment], true);
-      scanTree(pair.value, [...path, segment], visitor);
-    }
-    return;
+  if (isMap(node)) scanMap(node.items, path, visitor);
+  else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      path.push(i);
+      scanTree(item, path, visitor);
+      path.pop();
+    });
   }
-  if (isSeq(node)) node.items.forEach((item, i) => scanTree(item, [...path, i], visitor));
+}
+
+function scanMap(items: readonly unknown[], path: (string | number)[], visitor: ScanVisitor): void {
+  // yaml's own duplicate check compares every key with every other one; a Set keeps big mappings linear.
+  const seen = new Set<string>();
+  for (const pair of items) {
+    if (!isPair(pair)) continue;
+    if (isMergePair(pair)) {
+      if (seen.has('<<')) withSegment(path, '<<', () => visitor.duplicateKey(rangeOf(pair.key)?.[0] ?? 0, path));
+      seen.add('<<');
+      scanTree(pair.value, path, visitor);
+      continue;
+    }
+    const segment = keySegment(pair.key);
+    const keyOffset = rangeOf(pair.key)?.[0] ?? rangeOf(pair.value)?.[0] ?? 0;
+    if (segment === null || (isScalar(pair.key) && pair.key.value === null)) {
+      const why = isAlias(pair.key) ? 'an alias cannot be a mapping key here' : pair.key == null || isScalar(pair.key) ? 'a mapping key must not be empty' : 'a mapping key must be a plain value, not a list or mapping';
+      visitor.unusableKey(keyOffset, path, why);
+      continue;
+    }
+    const duplicate = seen.has(segment);
+    seen.add(segment);
+    withSegment(path, segment, () => {
+      if (duplicate) visitor.duplicateKey(keyOffset, path);
+      const key = pair.key as Node;
+      if (isScalar(key) && key.type === 'PLAIN' && typeof key.source === 'string') visitor.plainScalar(key.source, keyOffset, path, true);
+      scanTree(pair.value, path, visitor);
+    });
+  }
+}
+
+function withSegment(path: (string | number)[], segment: string | number, body: () => void): void {
+  path.push(segment);
+  body();
+  path.pop();
 }

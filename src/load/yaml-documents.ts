@@ -3,13 +3,14 @@
  * field path. YAML 1.2 core schema with merge keys; duplicate keys, alias bombs, oversized files, NUL bytes
  * and invalid UTF-8 are errors. A document with an error is left out; the others are still returned.
  */
-import { LineCounter, isScalar, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, isMap, isScalar, parseAllDocuments, type Document } from 'yaml';
 import type { Problem, SourceLocation } from '../model/problem.js';
 import { DEFAULT_FLEET_SETTINGS } from '../model/fleet.js';
 import { decodeFleetFile } from './file-bytes.js';
 import { withFieldPath, type FieldPath } from './field-path.js';
 import { cloneJson } from './json.js';
-import { locateOffset, pathAtOffset, scanTree, type LocateOptions } from './yaml-ast.js';
+import { locateOffset, scalarSourceAt, scanTree, type LocateOptions } from './yaml-ast.js';
+import { NOT_SHOWN, isSecretKind, isSecretValuePath } from './secret-data.js';
 import { yaml11Difference } from './yaml11.js';
 
 /** yaml's own default, stated here because the error message names it. */
@@ -25,6 +26,8 @@ export interface YamlDocument {
   source: SourceLocation;
   /** Where `path` (from the document root) is written, or its closest existing parent. */
   locate(path: FieldPath, options?: LocateOptions): SourceLocation;
+  /** The scalar at `path` as written (`1e308`, `.inf`), for messages; undefined when there is none. */
+  written(path: FieldPath): string | undefined;
 }
 
 export interface ParsedYamlFile {
@@ -43,7 +46,8 @@ export interface ParseOptions {
   yaml11Warnings?: boolean;
 }
 
-const PARSE_OPTIONS = { version: '1.2', schema: 'core', merge: true, uniqueKeys: true, strict: true, prettyErrors: true } as const;
+/** Duplicate keys are found by `scanTree` in linear time; yaml's own check is quadratic in a mapping's size. */
+const PARSE_OPTIONS = { version: '1.2', schema: 'core', merge: true, uniqueKeys: false, strict: true, prettyErrors: true } as const;
 
 function firstLine(message: string): string {
   return (message.split('\n', 1)[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
@@ -80,8 +84,7 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
       for (const e of doc.errors) {
         const p = e.linePos?.[0];
         const loc = p ? at(p.line, p.col) : position(e.pos[0]);
-        if (e.code === 'DUPLICATE_KEY') fail(loc, withFieldPath(pathAtOffset(doc.contents, e.pos[0]), 'duplicate key: a mapping key may appear only once'));
-        else fail(loc, `invalid YAML: ${firstLine(e.message)}`);
+        fail(loc, `invalid YAML: ${firstLine(e.message)}`);
       }
       return;
     }
@@ -92,15 +95,23 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
 
     let usable = true;
     let hasAliases = false;
+    const secret = isMap(contents) && isSecretKind(contents.get('apiVersion'), contents.get('kind'));
     scanTree(contents, [], {
-      plainScalar(text, offset, path) {
+      plainScalar(text, offset, path, isKey) {
         if (options.yaml11Warnings === false) return;
         const advice = yaml11Difference(text);
-        if (advice) out.warnings.push({ ...position(offset), message: withFieldPath(path, advice) });
+        if (!advice) return;
+        const hidden = secret && !isKey && isSecretValuePath(path);
+        const message = hidden ? `kubectl (YAML 1.1) reads this plain value differently than YAML 1.2 does; quote it (${NOT_SHOWN})` : advice;
+        out.warnings.push({ ...position(offset), message: withFieldPath(path, message) });
       },
       unusableKey(offset, path, why) {
         usable = false;
         fail(position(offset), withFieldPath(path, why));
+      },
+      duplicateKey(offset, path) {
+        usable = false;
+        fail(position(offset), withFieldPath(path, 'duplicate key: a mapping key may appear only once'));
       },
       alias() {
         hasAliases = true;
@@ -126,6 +137,7 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
       value,
       source,
       locate: (path, opts) => position(locateOffset(doc, path, opts)),
+      written: (path) => scalarSourceAt(doc, path),
     });
   });
   return out;

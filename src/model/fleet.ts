@@ -144,4 +144,6 @@ export interface Fleet {
 export interface FleetFile {
   path: string;
   content: Uint8Array;
+  /** A symbolic link at this path (content empty): never followed, reported so that it is not ignored silently. */
+  symlink?: true;
 }

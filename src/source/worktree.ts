@@ -1,12 +1,23 @@
 /**
  * Reads a fleet from a directory on disk (the working tree), for commands that do not need Git history.
- * Symbolic links are not followed: a link could point outside the repository.
+ * Symbolic links are never followed (a link could point outside the repository); each one found where fleet
+ * files live is handed on as a `symlink` entry, so that the loader can say it was ignored.
  */
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FleetFile } from '../model/fleet.js';
 import { SourceError } from '../model/errors.js';
 import { FLEET_DIRS, isFleetPath } from './paths.js';
+
+const SETTINGS_FILES = ['fleet.yaml', 'fleet.yml'];
+/** What makes a directory a fleet repository: any one of these at its root. */
+const FLEET_MARKERS = [...SETTINGS_FILES, 'clusters', 'policies', 'workloads'];
+
+export function notAFleetMessage(root: string): string {
+  return `${root} is not a fleet repository: no fleet.yaml, clusters/, policies/ or workloads/`;
+}
+
+const symlinkAt = (path: string): FleetFile => ({ path, content: new Uint8Array(0), symlink: true });
 
 export async function readWorktreeFleet(root: string): Promise<FleetFile[]> {
   let rootStat;
@@ -16,24 +27,36 @@ export async function readWorktreeFleet(root: string): Promise<FleetFile[]> {
     throw new SourceError('E_REPO_UNREADABLE', `cannot read fleet repository ${root}: ${(err as Error).message}`, { root });
   }
   if (!rootStat.isDirectory()) throw new SourceError('E_REPO_UNREADABLE', `${root} is not a directory`, { root });
+  if (!(await isFleetRepository(root))) throw new SourceError('E_NOT_A_FLEET', notAFleetMessage(root), { root });
   const files: FleetFile[] = [];
-  for (const name of ['fleet.yaml', 'fleet.yml']) {
+  for (const name of SETTINGS_FILES) {
     const st = await lstat(join(root, name)).catch(() => undefined);
-    if (st?.isFile()) files.push({ path: name, content: await readFile(join(root, name)) });
+    if (st?.isSymbolicLink()) files.push(symlinkAt(name));
+    else if (st?.isFile()) files.push({ path: name, content: await readFile(join(root, name)) });
   }
   for (const dir of FLEET_DIRS) await walk(root, dir, files);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return files;
 }
 
+/** A directory without fleet.yaml, clusters/, policies/ and workloads/ is almost surely the wrong `--repo`. */
+export async function isFleetRepository(root: string): Promise<boolean> {
+  for (const name of FLEET_MARKERS) {
+    if (await lstat(join(root, name)).catch(() => undefined)) return true;
+  }
+  return false;
+}
+
 async function walk(root: string, rel: string, out: FleetFile[]): Promise<void> {
   const abs = join(root, rel);
   const st = await lstat(abs).catch(() => undefined);
+  if (st?.isSymbolicLink()) out.push(symlinkAt(rel));
   if (!st || !st.isDirectory()) return;
   for (const entry of await readdir(abs, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
     const childRel = `${rel}/${entry.name}`;
-    if (entry.isDirectory()) await walk(root, childRel, out);
+    if (entry.isSymbolicLink()) out.push(symlinkAt(childRel));
+    else if (entry.isDirectory()) await walk(root, childRel, out);
     else if (entry.isFile() && isFleetPath(childRel)) out.push({ path: childRel, content: await readFile(join(root, childRel)) });
   }
 }
