@@ -1,11 +1,11 @@
 /** Where CLI commands read the fleet from: the working tree (default) or a commit (`--ref`). */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadFleet } from '../load/index.js';
+import { fleetPathRole, loadFleet } from '../load/index.js';
 import type { Fleet, FleetFile } from '../model/fleet.js';
-import { UsageError } from '../model/errors.js';
+import { SourceError, UsageError } from '../model/errors.js';
 import { parseRevision, refFormatProblem } from '../git/revision-syntax.js';
-import { readWorktreeFleet } from '../source/worktree.js';
+import { notAFleetMessage, readWorktreeFleet } from '../source/worktree.js';
 import { cacheRoot } from '../testbed/paths.js';
 
 export interface FleetReadOptions {
@@ -47,12 +47,15 @@ export async function readFleetFiles(opts: FleetReadOptions): Promise<FleetFile[
   const dir = resolve(opts.repo);
   if (!existsSync(dir)) throw new UsageError(`--repo ${opts.repo}: no such directory`);
   if (opts.ref === undefined) return readWorktreeFleet(dir);
-  const { FleetRepository } = await import('../git/repo.js');
+  const { FleetRepository, snapshotFiles } = await import('../git/repo.js');
   const repo = await FleetRepository.open({ source: dir, branch: 'main', cacheDir: cacheRoot() }).catch((err: Error) => {
     throw new UsageError(`--ref needs a Git repository: ${err.message}`);
   });
   // The revision is read as typed, so an error (no such commit, a damaged object) names what the user wrote.
-  return (await repo.readFleet(opts.ref)).files;
+  const files = snapshotFiles(await repo.readFleet(opts.ref));
+  // Git keeps no empty directories: a commit without any fleet file is not a fleet (the wrong --repo or --ref).
+  if (!files.some((f) => fleetPathRole(f.path) !== null)) throw new SourceError('E_NOT_A_FLEET', notAFleetMessage(`${opts.repo} at ${JSON.stringify(opts.ref)}`), { ref: opts.ref });
+  return files;
 }
 
 export async function readFleet(opts: FleetReadOptions): Promise<Fleet> {

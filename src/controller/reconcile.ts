@@ -8,7 +8,7 @@
 import pLimit from 'p-limit';
 import { intentInventory } from '../apply/inventory.js';
 import type { ChangeSet } from '../apply/apply-cluster.js';
-import type { CommitOutcome, FleetRepository, StatusWrite } from '../git/repo.js';
+import { snapshotFiles, type CommitOutcome, type FleetRepository, type StatusWrite } from '../git/repo.js';
 import { loadFleet } from '../load/index.js';
 import { ANNOTATION_CONFLICT_RESOLUTION, ANNOTATION_DRIFT, KARMADA_ANNOTATION_CONFLICT_RESOLUTION } from '../model/constants.js';
 import type { Fleet, ResourceTemplate } from '../model/fleet.js';
@@ -140,7 +140,7 @@ export class Reconciler {
     const tip = await this.opts.repo.sync();
     const snapshot = await this.opts.repo.readFleet(tip);
     const statusFiles = new Map(snapshot.files.filter((f) => f.path.startsWith('status/')).map((f) => [f.path, f.content]));
-    const fleet = loadFleet(snapshot.files.filter((f) => !f.path.startsWith('status/inventory/')));
+    const fleet = loadFleet(snapshotFiles(snapshot).filter((f) => !f.path.startsWith('status/inventory/')));
     return { tip, fingerprint: snapshot.desiredFingerprint, fleet, statusFiles, now };
   }
 

@@ -53,6 +53,14 @@ export interface OpenOptions extends GitIo {
 }
 
 /** A symbolic link (tree entry mode 120000) where fleet files live. It is never followed; `target` is its text. */
+/**
+ * The snapshot's files as the loader takes them: symbolic links included as empty `symlink: true` entries, so
+ * each is reported with its path (never followed).
+ */
+export function snapshotFiles(snapshot: Pick<FleetSnapshot, 'files' | 'symlinks'>): FleetFile[] {
+  return [...snapshot.files, ...snapshot.symlinks.map((l) => ({ path: l.path, content: new Uint8Array(0), symlink: true as const }))];
+}
+
 export interface FleetSymlink {
   path: string;
   target: string;

@@ -21,6 +21,7 @@ export type OutputCode = 'E_OUTPUT';
 export type SourceCode =
   | 'E_REPO_UNREADABLE'
   | 'E_NOT_A_REPO'
+  | 'E_NOT_A_FLEET'
   | 'E_FETCH'
   | 'E_NO_BRANCH'
   | 'E_BAD_REF'
