@@ -25,26 +25,78 @@ export interface WeightedParty {
 export function allocateWebsterSeats(parties: readonly WeightedParty[], seats: number): Map<string, number> {
   const result = new Map<string, number>();
   for (const p of parties) result.set(p.name, 0);
-  const house = Number.isFinite(seats) && seats > 0 ? BigInt(Math.floor(seats)) : 0n;
+  const house = Number.isFinite(seats) && seats > 0 ? Math.floor(seats) : 0;
   const eligible = eligibleParties(parties);
-  if (house === 0n || eligible.names.length === 0) return result;
-  const allocation = apportion(eligible, house);
-  for (const [i, name] of eligible.names.entries()) result.set(name, Number(allocation[i]));
+  if (house === 0 || eligible.length === 0) return result;
+  const names = eligible.map((p) => p.name);
+  const weights = eligible.map((p) => p.weight);
+  const allocation = fitsInDoubles(weights, house) ? apportionInDoubles(names, weights, house) : apportionInBigInts(names, weights, house);
+  for (const [i, name] of names.entries()) result.set(name, allocation[i]!);
   return result;
 }
 
-interface Eligible {
-  names: string[];
-  /** Positive integer weights, scaled by a common factor when some inputs were fractional. */
-  weights: bigint[];
-}
-
-function eligibleParties(parties: readonly WeightedParty[]): Eligible {
+function eligibleParties(parties: readonly WeightedParty[]): WeightedParty[] {
   const infinite = parties.filter((p) => p.weight === Infinity);
   // An infinite weight outweighs every finite one, and two infinite ones tie: equal shares among them alone.
-  if (infinite.length > 0) return { names: infinite.map((p) => p.name), weights: infinite.map(() => 1n) };
-  const finite = parties.filter((p) => Number.isFinite(p.weight) && p.weight > 0);
-  return { names: finite.map((p) => p.name), weights: exactIntegers(finite.map((p) => p.weight)) };
+  if (infinite.length > 0) return infinite.map((p) => ({ name: p.name, weight: 1 }));
+  return parties.filter((p) => Number.isFinite(p.weight) && p.weight > 0);
+}
+
+/** Every product compared is at most maxWeight · (2·house + 1); doubles hold it exactly when it is a safe integer. */
+function fitsInDoubles(weights: readonly number[], house: number): boolean {
+  let max = 0;
+  for (const w of weights) {
+    if (!Number.isSafeInteger(w)) return false;
+    if (w > max) max = w;
+  }
+  // Rounding is monotone, so a product above the limit never rounds down to it.
+  return Number.isSafeInteger(house) && max * (2 * house + 1) <= Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * The threshold: seats whose priority w/(2k+1) exceeds λ = V/(2N − p), where V is the total weight, N the house and
+ * p the number of parties, are the odd numbers o = 2k+1 with o·V < w·(2N − p). Each party's count is below
+ * w·(2N − p)/(2V) + 1/2 and at least that minus one, so together they are below N and at least N − p. Only worth
+ * it when N > p (else 2N − p may not be positive); then the heap starts from zero seats.
+ */
+function apportionInDoubles(names: readonly string[], weights: readonly number[], house: number): number[] {
+  const count = weights.length;
+  let seats: number[];
+  if (house > count) {
+    let total = 0;
+    for (const w of weights) total += w;
+    const scale = 2 * house - count;
+    seats = weights.map((w) => {
+      const dividend = w * scale - 1;
+      // Exact integer division: % is exact on doubles and the difference is a multiple of total.
+      const largestBelow = (dividend - (dividend % total)) / total;
+      return Math.floor((largestBelow + 1) / 2);
+    });
+  } else {
+    seats = weights.map(() => 0);
+  }
+  const rest = house - seats.reduce((a, b) => a + b, 0);
+  awardSeats(count, rest, numberPriority(names, weights, seats), (i) => seats[i]!++);
+  return seats;
+}
+
+function apportionInBigInts(names: readonly string[], floatWeights: readonly number[], floatHouse: number): number[] {
+  const weights = exactIntegers(floatWeights);
+  const house = BigInt(floatHouse);
+  const count = BigInt(weights.length);
+  let seats: bigint[];
+  if (house > count) {
+    const total = weights.reduce((a, b) => a + b, 0n);
+    const scale = 2n * house - count;
+    seats = weights.map((w) => ((w * scale - 1n) / total + 1n) / 2n);
+  } else {
+    seats = weights.map(() => 0n);
+  }
+  const rest = Number(house - seats.reduce((a, b) => a + b, 0n));
+  awardSeats(weights.length, rest, bigintPriority(names, weights, seats), (i) => {
+    seats[i]! += 1n;
+  });
+  return seats.map(Number);
 }
 
 /**
@@ -66,39 +118,6 @@ function integerTimesPowerOfTwo(w: number): { integer: number; shift: number } {
     shift++;
   }
   return { integer: w, shift };
-}
-
-function apportion(parties: Eligible, house: bigint): bigint[] {
-  const count = parties.names.length;
-  const seats = house > BigInt(count) ? seatsAboveThreshold(parties.weights, house) : parties.weights.map(() => 0n);
-  const handedOut = seats.reduce((a, b) => a + b, 0n);
-  const rest = Number(house - handedOut);
-  const maxWeight = parties.weights.reduce((a, b) => (a > b ? a : b), 0n);
-  // Every product compared is at most maxWeight · (2·house + 1).
-  if (maxWeight * (2n * house + 1n) <= BigInt(Number.MAX_SAFE_INTEGER)) {
-    const weights = parties.weights.map(Number);
-    const own = seats.map(Number);
-    awardSeats(count, rest, numberPriority(parties.names, weights, own), (i) => own[i]!++);
-    return own.map(BigInt);
-  }
-  awardSeats(count, rest, bigintPriority(parties.names, parties.weights, seats), (i) => {
-    seats[i]! += 1n;
-  });
-  return seats;
-}
-
-/**
- * Seats whose priority w/(2k+1) exceeds λ = V/(2N − p), where V is the total weight, N the house and p the number
- * of parties: for each party, the odd numbers o = 2k+1 with o·V < w·(2N − p). Each count is below
- * w·(2N − p)/(2V) + 1/2 and at least that minus one, so together they are below N and at least N − p.
- */
-function seatsAboveThreshold(weights: readonly bigint[], house: bigint): bigint[] {
-  const total = weights.reduce((a, b) => a + b, 0n);
-  const scale = 2n * house - BigInt(weights.length);
-  return weights.map((w) => {
-    const largestBelow = (w * scale - 1n) / total;
-    return (largestBelow + 1n) / 2n;
-  });
 }
 
 /** `better(a, b)`: party a's next seat comes before party b's. */
