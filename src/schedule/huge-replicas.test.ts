@@ -122,4 +122,18 @@ describe('replica counts the Kubernetes API cannot hold', () => {
     expect(d.reason).toBe('Unschedulable');
     expect(d.message).toMatch(/spec\.completions/);
   });
+
+  it('a cluster reporting more pods than a number holds is no capacity, not a division into nothing', () => {
+    const huge = '9'.repeat(400);
+    const web = deployment('web', { replicas: 5 });
+    const f = fleet({
+      clusters: [cluster('a')],
+      statuses: { a: status({ ready: 'True', allocatable: { pods: huge }, allocated: { pods: huge } }) },
+      policies: [pp('web', 'default', { resourceSelectors: [selectByName('Deployment', 'web')], placement: divided({ weightPreference: { dynamicWeight: 'AvailableReplicas' } }) })],
+      templates: [web],
+    });
+    const result = scheduleFleet(f);
+    expect(result.decisions[0]).toMatchObject({ reason: 'Unschedulable', message: 'replica division: Clusters available replicas 0 are not enough to schedule.' });
+    expect(result.errors.map((e) => e.message)).toContain(`status.resourceSummary.allocatable.pods: too large: "${huge}"`);
+  });
 });
