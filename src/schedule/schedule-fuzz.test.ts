@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ClusterStatus, Fleet, PlacementRecord, PropagationPolicyDoc, ResourceTemplate } from '../model/fleet.js';
 import type { ClusterAffinity, Placement, ReplicaSchedulingStrategy, SpreadConstraint } from '../model/karmada.js';
+import type { PlacementDecision } from '../model/placement.js';
+import { templateReplicas } from './replicas.js';
 import { scheduleFleet } from './schedule-fleet.js';
 import { cluster, configMap, cpp, deployment, fleet, pp, ppRef, record, selectKind, status, template } from './testing.js';
 
@@ -66,7 +68,7 @@ const placement: fc.Arbitrary<Placement> = fc.record(
     clusterAffinity: affinity,
     clusterAffinities: fc.uniqueArray(fc.record({ affinityName: fc.constantFrom('first', 'second', 'third'), clusterNames: fc.subarray(NAMES) }), { selector: (t) => t.affinityName, maxLength: 3 }),
     clusterTolerations: fc.array(fc.record({ key: fc.constantFrom('dedicated', 'gpu'), operator: fc.constantFrom('Exists' as const, 'Equal' as const) }), { maxLength: 2 }),
-    spreadConstraints: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(spread, { maxLength: 3 }) }),
+    spreadConstraints: fc.oneof({ weight: 2, arbitrary: fc.constant<SpreadConstraint[]>([]) }, { weight: 1, arbitrary: fc.array(spread, { maxLength: 3 }) }),
     replicaScheduling,
   },
   { requiredKeys: [] },
@@ -114,7 +116,7 @@ const randomFleet: fc.Arbitrary<Fleet> = fc
     regions: fc.array(fc.option(fc.constantFrom(...REGIONS), { nil: undefined }), { minLength: NAMES.length, maxLength: NAMES.length }),
     tainted: fc.subarray(NAMES, { maxLength: 2 }),
     statuses: fc.dictionary(fc.constantFrom(...NAMES), clusterStatus),
-    policies: fc.array(policy, { minLength: 1, maxLength: 3 }),
+    policies: fc.uniqueArray(policy, { selector: (p) => `${p.kind}/${p.name}`, minLength: 1, maxLength: 3 }),
     templates: fc.uniqueArray(workload, { selector: (t) => `${t.ref.kind}/${t.ref.name}`, minLength: 1, maxLength: 5 }),
     previous: fc.array(fc.tuple(fc.constantFrom('w1', 'w2', 'w3', 'j1'), fc.array(fc.tuple(fc.constantFrom(...NAMES), count), { maxLength: 4 })), { maxLength: 3 }),
   })
@@ -140,6 +142,15 @@ const randomFleet: fc.Arbitrary<Fleet> = fc
 
 const REASONS = ['Success', 'NoPolicyMatched', 'Unschedulable'];
 
+/** The replicas a successful Divided decision must place in total; undefined when nothing is divided. */
+function dividedCount(f: Fleet, d: PlacementDecision): number | undefined {
+  const policy = f.propagationPolicies.find((p) => p.kind === d.policy?.kind && p.namespace === d.policy.namespace && p.name === d.policy.name);
+  if (policy?.spec.placement.replicaScheduling?.replicaSchedulingType !== 'Divided') return undefined;
+  const t = f.templates.find((x) => x.ref.kind === d.resource.kind && x.ref.name === d.resource.name)!;
+  const replicas = templateReplicas(t);
+  return replicas.count > 0 ? replicas.count : undefined;
+}
+
 describe('scheduler fuzzing', () => {
   it('returns one decision per template, with a reason and a message, for any fleet', () => {
     fc.assert(
@@ -151,13 +162,14 @@ describe('scheduler fuzzing', () => {
           expect(typeof d.message).toBe('string');
           if (d.reason === 'Success') {
             for (const c of d.clusters) expect(Number.isSafeInteger(c.replicas) && c.replicas >= 0).toBe(true);
+            expect(d.clusters.reduce((sum, c) => sum + c.replicas, 0)).toEqual(dividedCount(f, d) ?? expect.any(Number));
           }
         }
         for (const e of result.errors) expect(typeof e.message).toBe('string');
         // What `schedule -o json` prints must be plain JSON.
         expect(() => JSON.stringify(result.decisions)).not.toThrow();
       }),
-      { numRuns: 400 },
+      { numRuns: 1000 },
     );
   }, 10_000);
 });

@@ -179,4 +179,14 @@ describe('allocateWebsterSeats', () => {
     ];
     expect(asObject(allocateWebsterSeats(parties, 5))).toEqual({ nan: 0, neg: 0, inf1: 3, inf2: 2, big: 0 });
   });
+
+  it('adds up the seats of parties that share a name', () => {
+    const parties = [
+      { name: 'a', weight: 5 },
+      { name: 'a', weight: 5 },
+      { name: 'b', weight: 1 },
+    ];
+    expect(asObject(allocateWebsterSeats(parties, 1))).toEqual({ a: 1, b: 0 });
+    expect(asObject(allocateWebsterSeats(parties, 11))).toEqual({ a: 10, b: 1 });
+  });
 });

@@ -17,7 +17,8 @@ export interface WeightedParty {
 }
 
 /**
- * Seats per party name, every party listed (in input order), those without seats at 0. Names must be unique.
+ * Seats per party name, every party listed (in input order), those without seats at 0; parties with the same
+ * name add up.
  * Defensive limits: a weight that is not a positive number gets nothing (infinite weights share everything
  * equally); a house size that is not a finite positive number hands out nothing and a fractional one is rounded
  * down. Counts above 2⁵³ cannot be represented exactly as numbers, so their seats are only approximate.
@@ -31,7 +32,8 @@ export function allocateWebsterSeats(parties: readonly WeightedParty[], seats: n
   const names = eligible.map((p) => p.name);
   const weights = eligible.map((p) => p.weight);
   const allocation = fitsInDoubles(weights, house) ? apportionInDoubles(names, weights, house) : apportionInBigInts(names, weights, house);
-  for (const [i, name] of names.entries()) result.set(name, allocation[i]!);
+  // Parties that share a name share their seats, so a duplicate never loses the seats handed to it.
+  for (const [i, name] of names.entries()) result.set(name, result.get(name)! + allocation[i]!);
   return result;
 }
 
