@@ -76,41 +76,20 @@ describe('allocateWebsterSeats', () => {
     );
   });
 
-  it('equals the one-seat-at-a-time definition', () => {
-    const many = fc.uniqueArray(
-      fc.record({ name: fc.string({ minLength: 1, maxLength: 3 }), weight: fc.integer({ min: 0, max: 1000 }) }),
-      { selector: (p) => p.name, minLength: 1, maxLength: 30 },
-    );
+  const partiesOf = (weight: fc.Arbitrary<number>, maxLength: number) =>
+    fc.uniqueArray(fc.record({ name: fc.string({ minLength: 1, maxLength: 3 }), weight }), { selector: (p) => p.name, minLength: 1, maxLength });
+
+  it.each([
+    { label: 'random integer weights', parties: partiesOf(fc.integer({ min: 0, max: 1000 }), 30), maxSeats: 3000 },
+    // Equal and proportional weights: many priorities tie, so the tie-breaks decide.
+    { label: 'weights that tie often', parties: partiesOf(fc.constantFrom(1, 2, 3, 6, 9), 12), maxSeats: 500 },
+    { label: 'fractional weights', parties: partiesOf(fc.constantFrom(0.5, 0.25, 1.5, 2, 0.125, 3.75), 8), maxSeats: 300 },
+  ])('equals the one-seat-at-a-time definition: $label', ({ parties, maxSeats }) => {
     fc.assert(
-      fc.property(many, fc.integer({ min: 0, max: 3000 }), (parties, seats) => {
-        expect(asObject(allocateWebsterSeats(parties, seats))).toEqual(asObject(oneSeatAtATime(parties, seats)));
+      fc.property(parties, fc.integer({ min: 0, max: maxSeats }), (ps, seats) => {
+        expect(asObject(allocateWebsterSeats(ps, seats))).toEqual(asObject(oneSeatAtATime(ps, seats)));
       }),
       { numRuns: 300 },
-    );
-  });
-
-  it('equals the definition when many priorities tie (equal and proportional weights)', () => {
-    const tied = fc.uniqueArray(
-      fc.record({ name: fc.string({ minLength: 1, maxLength: 3 }), weight: fc.constantFrom(1, 2, 3, 6, 9) }),
-      { selector: (p) => p.name, minLength: 1, maxLength: 12 },
-    );
-    fc.assert(
-      fc.property(tied, fc.integer({ min: 0, max: 500 }), (parties, seats) => {
-        expect(asObject(allocateWebsterSeats(parties, seats))).toEqual(asObject(oneSeatAtATime(parties, seats)));
-      }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('equals the definition for fractional weights', () => {
-    const fractional = fc.uniqueArray(
-      fc.record({ name: fc.string({ minLength: 1, maxLength: 3 }), weight: fc.constantFrom(0.5, 0.25, 1.5, 2, 0.125, 3.75) }),
-      { selector: (p) => p.name, minLength: 1, maxLength: 8 },
-    );
-    fc.assert(
-      fc.property(fractional, fc.integer({ min: 0, max: 300 }), (parties, seats) => {
-        expect(asObject(allocateWebsterSeats(parties, seats))).toEqual(asObject(oneSeatAtATime(parties, seats)));
-      }),
     );
   });
 
