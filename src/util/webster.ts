@@ -95,8 +95,10 @@ function apportionInBigInts(names: readonly string[], floatWeights: readonly num
     seats = weights.map(() => 0n);
   }
   const rest = Number(house - seats.reduce((a, b) => a + b, 0n));
-  awardSeats(weights.length, rest, bigintPriority(names, weights, seats), (i) => {
+  const approximateSeats = seats.map(Number);
+  awardSeats(weights.length, rest, bigintPriority(names, { weights, seats }, { weights: floatWeights, seats: approximateSeats }), (i) => {
     seats[i]! += 1n;
+    approximateSeats[i]!++;
   });
   return seats.map(Number);
 }
@@ -136,8 +138,26 @@ function numberPriority(names: readonly string[], weights: readonly number[], se
   };
 }
 
-function bigintPriority(names: readonly string[], weights: readonly bigint[], seats: readonly bigint[]): Priority {
+/** Doubles this far apart decide a comparison; closer ones are compared exactly. */
+const CLEAR_MARGIN = 1e-9;
+
+/**
+ * Exact comparisons cost a BigInt multiplication each, so doubles (the same weights before scaling) decide
+ * first whenever their products are clearly apart; their rounding error is about 1e-16.
+ */
+function bigintPriority(
+  names: readonly string[],
+  exact: { weights: readonly bigint[]; seats: readonly bigint[] },
+  approximate: { weights: readonly number[]; seats: readonly number[] },
+): Priority {
+  const { weights, seats } = exact;
   return (a, b) => {
+    const lhsApprox = approximate.weights[a]! * (2 * approximate.seats[b]! + 1);
+    const rhsApprox = approximate.weights[b]! * (2 * approximate.seats[a]! + 1);
+    if (Number.isFinite(lhsApprox) && Number.isFinite(rhsApprox)) {
+      if (lhsApprox > rhsApprox * (1 + CLEAR_MARGIN)) return true;
+      if (rhsApprox > lhsApprox * (1 + CLEAR_MARGIN)) return false;
+    }
     const lhs = weights[a]! * (2n * seats[b]! + 1n);
     const rhs = weights[b]! * (2n * seats[a]! + 1n);
     if (lhs !== rhs) return lhs > rhs;
