@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { bench, describe } from 'vitest';
-import { generateKustomizeComparison } from '../src/render/index.js';
+import { generateKustomizeComparison } from './fixtures/kustomize-fixture.js';
 import { ensureTestbedBinaries } from '../src/testbed/index.js';
 
 const CLUSTERS = 20;

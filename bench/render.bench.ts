@@ -9,7 +9,7 @@
 import { bench, describe } from 'vitest';
 import type { Fleet } from '../src/model/fleet.js';
 import { renderFleet } from '../src/render/index.js';
-import { generateKustomizeComparison } from '../src/render/kustomize-fixture.js';
+import { generateKustomizeComparison } from './fixtures/kustomize-fixture.js';
 import { fleetFromFixture, syntheticFleet } from '../src/render/testing.js';
 
 function withOneTemplateChanged(fleet: Fleet, round: number): Fleet {

@@ -66,12 +66,22 @@ export function obj(root: unknown, path: string): JsonObject | undefined {
   throw new HealthInputError(`${path}: expected an object, got ${describe(v)}`);
 }
 
-/** `status.conditions` (or another list of conditions) with each entry checked for a string `type`. */
+/** `status.conditions` (or another list of conditions), each entry checked by {@link checkedCondition}. */
 export function conditions(root: unknown, path = 'status.conditions'): Condition[] {
-  return list(root, path).map((c, i) => {
-    if (!isObject(c) || typeof c.type !== 'string') throw new HealthInputError(`${path}[${i}]: expected a condition with a string type`);
-    return c as unknown as Condition;
-  });
+  return list(root, path).map((c, i) => checkedCondition(c, `${path}[${i}]`));
+}
+
+/** Fields of a condition that end up in health messages, so a number or an object there must not slip through. */
+const CONDITION_TEXT_FIELDS = ['status', 'reason', 'message'] as const;
+
+/** One condition: a string `type`, and `status`, `reason`, `message` strings when present. */
+export function checkedCondition(c: unknown, path: string): Condition {
+  if (!isObject(c) || typeof c.type !== 'string') throw new HealthInputError(`${path}: expected a condition with a string type`);
+  for (const field of CONDITION_TEXT_FIELDS) {
+    const v = c[field];
+    if (v !== undefined && v !== null && typeof v !== 'string') throw new HealthInputError(`${path}.${field}: expected a string, got ${describe(v)}`);
+  }
+  return c as unknown as Condition;
 }
 
 export function findCondition(conds: readonly Condition[], type: string): Condition | undefined {

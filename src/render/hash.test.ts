@@ -55,6 +55,36 @@ describe('canonicalStringify', () => {
   });
 });
 
+describe('content hash of a fixed object', () => {
+  // Every applied object is skipped while its hash is unchanged; a change in the hashing would silently re-apply
+  // every object of every cluster. If this fails on purpose, say so in the release notes. The literal is the
+  // SHA-256 of the canonical text below, computed outside Flotilla (`printf '%s' TEXT | sha256sum`).
+  const deployment = {
+    kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    metadata: { namespace: 'prod', name: 'web', labels: { app: 'web', 10: 'ten', 9: 'nine' }, annotations: { note: 'héllo ✓' }, uid: undefined },
+    spec: {
+      template: { spec: { containers: [{ name: 'app', image: 'nginx:1.27', args: ['--port=8080', ''], resources: { requests: { cpu: '250m' } } }] } },
+      replicas: 3,
+    },
+  };
+  const text =
+    '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{"note":"héllo ✓"},"labels":{"9":"nine","10":"ten","app":"web"},' +
+    '"name":"web","namespace":"prod"},"spec":{"replicas":3,"template":{"spec":{"containers":[{"args":["--port=8080",""],"image":"nginx:1.27",' +
+    '"name":"app","resources":{"requests":{"cpu":"250m"}}}]}}}}';
+  const pinned = '18bab605e65e3fb62ef96e3594200fbe413d065ce990422aacfe342ad9287284';
+
+  it('writes the pinned canonical text', () => {
+    expect(canonicalStringify(deployment)).toBe(text);
+  });
+
+  it('hashes to the pinned value, in both implementations and from a frozen copy', () => {
+    expect(fastContentHash(deployment)).toBe(pinned);
+    expect(contentHash(deployment)).toBe(pinned);
+    expect(fastContentHash(deepFreeze(cloneJson(deployment)), new WeakMap())).toBe(pinned);
+  });
+});
+
 describe('cloneJson', () => {
   it('copies deeply (property)', () => {
     fc.assert(

@@ -16,7 +16,6 @@ export { parseImage, formatImage, type ImageComponents } from './image-reference
 export { toManifestYaml } from './manifest-yaml.js';
 export { manifestRelPath, manifestSegments } from './rel-path.js';
 export { computeContentHash, policyAnnotation } from './metadata.js';
-export { generateKustomizeComparison, type FixtureFile, type KustomizeComparison } from './kustomize-fixture.js';
 export {
   emptyRenderCache,
   type AppliedOverride,

@@ -22,6 +22,7 @@ describe('planReplicaRevisions', () => {
     ['a Deployment of another group is not a workload', { ...deployment('x', { replicas: 2 }), apiVersion: 'example.com/v1' }, [['a', 1]], {}],
     ['non-workloads are never revised', configMap('c', {}), [['a', 0], ['b', 0]], {}],
     ['a malformed count is left alone', { ...deployment('w'), spec: { replicas: '3' } }, [['a', 1]], {}],
+    ['a count beyond int32 is left alone', { ...deployment('w'), spec: { replicas: 1e308 } }, [['a', 1]], {}],
   ])('%s', (_name, obj, clusters, expected) => {
     expect(revisions(obj, clusters)).toEqual(expected);
   });
@@ -37,6 +38,18 @@ describe('planReplicaRevisions', () => {
     });
     const total = [...seats.values()].reduce((x, y) => x + y, 0);
     expect(total).toBe(10);
+  });
+
+  it('divides the int32 maximum of completions over 500 clusters exactly', () => {
+    const clusters = Array.from({ length: 500 }, (_, i): [string, number] => [`member${i}`, 1 + ((i * 7919) % 997)]);
+    const j = job('j', { parallelism: 2147483647, completions: 2147483647 });
+    const plan = planReplicaRevisions(j, decisionFor(templateOf(j), clusters));
+    const completions = [...plan.values()].reduce((sum, r) => sum + (r.completions ?? 0), 0);
+    expect(completions).toBe(2147483647);
+  });
+
+  it('leaves a Job whose completions exceed int32 as written', () => {
+    expect(revisions(job('j', { parallelism: 2, completions: 1e308 }), [['a', 1], ['b', 1]])).toEqual({});
   });
 
   it.each<[string, Record<string, unknown>, [string, number][], Record<string, unknown>]>([

@@ -30,9 +30,12 @@ function isJob(obj: KubeObject): boolean {
   return obj.kind === 'Job' && groupOf(obj.apiVersion) === 'batch';
 }
 
+/** Counts are int32 in the Kubernetes API; a larger one is malformed. */
+const MAX_COUNT = 2147483647;
+
 function count(value: unknown, absent: number | undefined): number | undefined | null {
   if (value === undefined || value === null) return absent;
-  return Number.isInteger(value) && (value as number) >= 0 ? (value as number) : null;
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_COUNT ? (value as number) : null;
 }
 
 /** Per cluster of the decision, what to change; an empty map when nothing changes anywhere. */

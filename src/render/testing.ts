@@ -9,7 +9,6 @@ import type { KubeObject } from '../model/kube.js';
 import type { PlacementDecision } from '../model/placement.js';
 import type { ObjectRef, PolicyRef } from '../model/refs.js';
 import { contentHash } from '../util/canonical.js';
-import type { FixtureFile } from './kustomize-fixture.js';
 import type { RenderResult } from './types.js';
 
 export function clusterDef(name: string, labels: Record<string, string> = {}, spec: Partial<ClusterSpec> = {}): ClusterDef {
@@ -194,7 +193,7 @@ export function syntheticFleet(options: SyntheticFleetOptions): { fleet: Fleet; 
  * Just enough of a loader to read the kustomize comparison fixture: Clusters, ClusterOverridePolicies and templates;
  * every template placed on every cluster as the fixture's Duplicated policy says.
  */
-export function fleetFromFixture(files: readonly FixtureFile[]): { fleet: Fleet; decisions: PlacementDecision[] } {
+export function fleetFromFixture(files: readonly { path: string; content: string }[]): { fleet: Fleet; decisions: PlacementDecision[] } {
   const clusters: ClusterDef[] = [];
   const templates: ResourceTemplate[] = [];
   const overridePolicies: OverridePolicyDoc[] = [];

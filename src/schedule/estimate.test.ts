@@ -90,3 +90,23 @@ describe('estimateAvailableReplicas (general estimator)', () => {
     expect(capacity.problems).toEqual(['status.resourceSummary.allocatable.cpu: not a valid quantity: "twelve"']);
   });
 });
+
+describe('quantities too large for a number', () => {
+  const huge = '9'.repeat(400);
+
+  it('are reported and read as absent, so no estimate is NaN', () => {
+    const capacity = clusterCapacity(status({ allocatable: { cpu: '4', pods: huge }, allocated: { pods: huge } }));
+    // Pods are read twice (the pod count and the free amounts); the scheduler removes duplicate problems.
+    expect([...new Set(capacity.problems)]).toEqual([
+      `status.resourceSummary.allocatable.pods: too large: "${huge}"`,
+      `status.resourceSummary.allocated.pods: too large: "${huge}"`,
+    ]);
+    expect(estimateAvailableReplicas(capacity, requests({ cpu: '1' }))).toEqual({ replicas: 0, limitedBy: 'pods' });
+  });
+
+  it('leave the other resources estimated', () => {
+    const capacity = clusterCapacity(status({ allocatable: { cpu: '4', memory: huge, pods: '10' } }));
+    expect(capacity.problems).toEqual([`status.resourceSummary.allocatable.memory: too large: "${huge}"`]);
+    expect(estimateAvailableReplicas(capacity, requests({ cpu: '1' }))).toEqual({ replicas: 4, limitedBy: 'cpu' });
+  });
+});

@@ -29,7 +29,10 @@ export function clusterCapacity(status: ClusterStatus | undefined): ClusterCapac
     if (raw === undefined) return null;
     const q = parseQuantity(raw);
     if (q === null) problems.push(`status.resourceSummary.${section}.${name}: not a valid quantity: ${JSON.stringify(raw)}`);
-    return q;
+    // Beyond a double, allocatable minus allocated would be Infinity − Infinity: an estimate of NaN.
+    else if (!Number.isFinite(resourceUnits(name, q))) problems.push(`status.resourceSummary.${section}.${name}: too large: ${JSON.stringify(raw)}`);
+    else return q;
+    return null;
   };
   // Pods are subtracted after rounding each term, like Karmada's getAllowedPodNumber.
   const podValue = (section: 'allocatable' | 'allocated' | 'allocating'): number => {

@@ -23,6 +23,7 @@ describe('templateReplicas', () => {
     { name: 'Pod is one replica', object: obj('v1', 'Pod', { containers: [] }), want: 1 },
     { name: 'DaemonSet has none', object: obj('apps/v1', 'DaemonSet', {}), want: 0 },
     { name: 'ConfigMap has none', object: obj('v1', 'ConfigMap'), want: 0 },
+    { name: 'the int32 maximum', object: obj('apps/v1', 'Deployment', { replicas: 2147483647 }), want: 2147483647 },
     { name: 'custom resource has none', object: obj('example.com/v1', 'Deployment', { replicas: 7 }), want: 0 },
   ])('$name', ({ object, want }) => {
     const r = templateReplicas(template(object));
@@ -34,6 +35,11 @@ describe('templateReplicas', () => {
     { field: 'replicas', object: obj('apps/v1', 'Deployment', { replicas: -1 }) },
     { field: 'replicas', object: obj('apps/v1', 'Deployment', { replicas: '3' }) },
     { field: 'parallelism', object: obj('batch/v1', 'Job', { parallelism: 1.5 }) },
+    { field: 'replicas', object: obj('apps/v1', 'Deployment', { replicas: 2147483648 }) },
+    { field: 'replicas', object: obj('apps/v1', 'Deployment', { replicas: 2 ** 53 + 1 }) },
+    { field: 'replicas', object: obj('apps/v1', 'StatefulSet', { replicas: 1e308 }) },
+    { field: 'replicas', object: obj('apps/v1', 'ReplicaSet', { replicas: Infinity }) },
+    { field: 'completions', object: obj('batch/v1', 'Job', { completions: 1e308 }) },
   ])('reports a malformed spec.$field', ({ field, object }) => {
     expect(templateReplicas(template(object)).error).toMatch(new RegExp(`^spec\\.${field}: expected a non-negative integer`));
   });

@@ -24,12 +24,15 @@ function asArray(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
+/** Counts are int32 in the Kubernetes API; a larger one would never be accepted by a member cluster. */
+const MAX_COUNT = 2147483647;
+
 /** Reads an optional count field; the API server's default applies when it is absent. */
 function readCount(spec: Json | undefined, field: string, fallback: number): { value: number; error?: string } {
   const raw = spec?.[field];
   if (raw === undefined || raw === null) return { value: fallback };
-  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0) return { value: raw };
-  return { value: fallback, error: `spec.${field}: expected a non-negative integer, got ${JSON.stringify(raw)}` };
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw <= MAX_COUNT) return { value: raw };
+  return { value: fallback, error: `spec.${field}: expected a non-negative integer up to ${MAX_COUNT}, got ${JSON.stringify(raw) ?? String(raw)}` };
 }
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'ReplicaSet' | 'Job' | 'Pod';

@@ -113,7 +113,7 @@ describe('scheduleFleet: replicas', () => {
     const t = template({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 'three' } });
     const r = scheduleFleet(fleet({ clusters: [cluster('a')], policies: [policyFor({})], templates: [t], placements: [record(t, ppRef('web'), placed(['old', 1]))] }));
     expect(r.decisions[0]).toMatchObject({ reason: 'Unschedulable', clusters: placed(['old', 1]) });
-    expect(r.errors).toEqual([{ file: 'workloads/web.yaml', line: 1, column: 1, message: 'spec.replicas: expected a non-negative integer, got "three"' }]);
+    expect(r.errors).toEqual([{ file: 'workloads/web.yaml', line: 1, column: 1, message: 'spec.replicas: expected a non-negative integer up to 2147483647, got "three"' }]);
   });
 });
 

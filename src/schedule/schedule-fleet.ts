@@ -101,7 +101,7 @@ function scheduleOne(ctx: ScheduleContext, template: ResourceTemplate, problems:
     return entry;
   }
 
-  const outcome = scheduleTemplate(ctx, { template, policy, previous, replicas: replicas.count, requests });
+  const outcome = scheduleTemplate(ctx, { template, policy, previous: withUsableCounts(previous), replicas: replicas.count, requests });
   // Term attempts hold the per-cluster detail; without explanations they are dropped right away to save memory.
   if (explain) explanation.terms = outcome.terms;
   explanation.skippedTerms = outcome.skippedTerms;
@@ -115,6 +115,17 @@ function scheduleOne(ctx: ScheduleContext, template: ResourceTemplate, problems:
     keepPrevious(decision, previous, outcome.failure);
   }
   return entry;
+}
+
+/**
+ * The loader only lets non-negative integers into a placement record; anything else (a hand-built fleet, a future
+ * loader bug) would make division produce fractions or nothing, so it counts as 0: the cluster is still known
+ * to hold the template, without a usable count.
+ */
+function withUsableCounts(previous: PlacementRecord | undefined): PlacementRecord | undefined {
+  const usable = (n: unknown): boolean => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+  if (!previous || previous.clusters.every((c) => usable(c.replicas))) return previous;
+  return { ...previous, clusters: previous.clusters.map((c) => ({ name: c.name, replicas: usable(c.replicas) ? c.replicas : 0 })) };
 }
 
 function replicaExplanation(count: number, source: string, amounts: ReadonlyMap<string, number>): ReplicaExplanation {

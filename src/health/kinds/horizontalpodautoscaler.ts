@@ -5,7 +5,7 @@
  * in an annotation the API server adds.
  */
 import type { Condition, KubeObject } from '../../model/kube.js';
-import { conditions, HealthInputError, isObject } from '../fields.js';
+import { checkedCondition, conditions, HealthInputError } from '../fields.js';
 import { degraded, healthy, progressing, type HealthAssessment } from '../types.js';
 
 const CONDITIONS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/conditions';
@@ -36,8 +36,6 @@ function annotationConditions(obj: KubeObject): Condition[] {
   } catch {
     throw new HealthInputError(`metadata.annotations["${CONDITIONS_ANNOTATION}"]: not valid JSON`);
   }
-  if (!Array.isArray(parsed) || !parsed.every((c) => isObject(c) && typeof c.type === 'string')) {
-    throw new HealthInputError(`metadata.annotations["${CONDITIONS_ANNOTATION}"]: expected a list of conditions`);
-  }
-  return parsed as Condition[];
+  if (!Array.isArray(parsed)) throw new HealthInputError(`metadata.annotations["${CONDITIONS_ANNOTATION}"]: expected a list of conditions`);
+  return parsed.map((c, i) => checkedCondition(c, `metadata.annotations["${CONDITIONS_ANNOTATION}"][${i}]`));
 }

@@ -3,11 +3,11 @@
  * builders: the stages agree on the shapes render relies on (defaults, decisions, sources).
  */
 import { describe, expect, it } from 'vitest';
-import { loadFleet } from '../load/index.js';
-import { scheduleFleet } from '../schedule/index.js';
-import { generateKustomizeComparison } from './kustomize-fixture.js';
-import { renderFleet } from './render-fleet.js';
-import { fleetFromFixture, renderSnapshot } from './testing.js';
+import { loadFleet } from '../../src/load/index.js';
+import { scheduleFleet } from '../../src/schedule/index.js';
+import { generateKustomizeComparison } from '../../bench/fixtures/kustomize-fixture.js';
+import { renderFleet } from '../../src/render/render-fleet.js';
+import { fleetFromFixture, renderSnapshot } from '../../src/render/testing.js';
 
 describe('render after the real loader and scheduler', () => {
   it('equals the render from the test builders', () => {

@@ -1,11 +1,11 @@
 import { applyPatch } from 'fast-json-patch';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../model/kube.js';
-import { groupOf } from '../model/refs.js';
-import { FIXTURE_CLUSTER_LABEL, fixtureClusterName, generateKustomizeComparison, type FixtureFile } from './kustomize-fixture.js';
-import { renderFleet } from './render-fleet.js';
-import { fleetFromFixture } from './testing.js';
+import type { KubeObject } from '../../src/model/kube.js';
+import { groupOf } from '../../src/model/refs.js';
+import { FIXTURE_CLUSTER_LABEL, fixtureClusterName, generateKustomizeComparison, type FixtureFile } from '../../bench/fixtures/kustomize-fixture.js';
+import { renderFleet } from '../../src/render/render-fleet.js';
+import { fleetFromFixture } from '../../src/render/testing.js';
 
 interface Overlay {
   resources: string[];
