@@ -2,7 +2,7 @@
  * Walks over the parsed YAML syntax tree: where a field path is in the text, which path an offset falls in,
  * and a scan of every scalar. The tree is what knows positions; the JS values do not.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Pair } from 'yaml';
 import type { FieldPath } from './field-path.js';
 
 type Range = readonly [number, number, number];
@@ -122,30 +122,36 @@ export interface ScanVisitor {
   unusableKey(offset: number, path: FieldPath, why: string): void;
   /** A key written a second time in one mapping (`path` ends with the key); keys compare as the JSON they become. */
   duplicateKey(offset: number, path: FieldPath): void;
-  alias(): void;
+  /** An alias, with the collections that contain it (an alias to one of them makes a cycle). */
+  alias(node: Alias, offset: number, path: FieldPath, ancestors: ReadonlySet<unknown>): void;
 }
 
+
+
 /** Visits every node below `node`; `path` is where it sits, and is used as a stack (same contents on return). */
-export function scanTree(node: unknown, path: (string | number)[], visitor: ScanVisitor): void {
+export function scanTree(node: unknown, path: (string | number)[], visitor: ScanVisitor, ancestors: Set<unknown> = new Set()): void {
   if (isAlias(node)) {
-    visitor.alias();
+    visitor.alias(node, rangeOf(node)?.[0] ?? 0, path, ancestors);
     return;
   }
   if (isScalar(node)) {
     if (node.type === 'PLAIN' && typeof node.source === 'string') visitor.plainScalar(node.source, rangeOf(node)?.[0] ?? 0, path, false);
     return;
   }
-  if (isMap(node)) scanMap(node.items, path, visitor);
-  else if (isSeq(node)) {
+  if (!isMap(node) && !isSeq(node)) return;
+  ancestors.add(node);
+  if (isMap(node)) scanMap(node.items, path, visitor, ancestors);
+  else {
     node.items.forEach((item, i) => {
       path.push(i);
-      scanTree(item, path, visitor);
+      scanTree(item, path, visitor, ancestors);
       path.pop();
     });
   }
+  ancestors.delete(node);
 }
 
-function scanMap(items: readonly unknown[], path: (string | number)[], visitor: ScanVisitor): void {
+function scanMap(items: readonly unknown[], path: (string | number)[], visitor: ScanVisitor, ancestors: Set<unknown>): void {
   // yaml's own duplicate check compares every key with every other one; a Set keeps big mappings linear.
   const seen = new Set<string>();
   for (const pair of items) {
@@ -153,7 +159,7 @@ function scanMap(items: readonly unknown[], path: (string | number)[], visitor: 
     if (isMergePair(pair)) {
       if (seen.has('<<')) withSegment(path, '<<', () => visitor.duplicateKey(rangeOf(pair.key)?.[0] ?? 0, path));
       seen.add('<<');
-      scanTree(pair.value, path, visitor);
+      scanTree(pair.value, path, visitor, ancestors);
       continue;
     }
     const segment = keySegment(pair.key);
@@ -169,7 +175,7 @@ function scanMap(items: readonly unknown[], path: (string | number)[], visitor: 
       if (duplicate) visitor.duplicateKey(keyOffset, path);
       const key = pair.key as Node;
       if (isScalar(key) && key.type === 'PLAIN' && typeof key.source === 'string') visitor.plainScalar(key.source, keyOffset, path, true);
-      scanTree(pair.value, path, visitor);
+      scanTree(pair.value, path, visitor, ancestors);
     });
   }
 }

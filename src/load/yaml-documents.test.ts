@@ -86,6 +86,18 @@ describe('parseYamlDocuments: refused input', () => {
     expect(parsed.errors[0]!.message).toContain(`more than ${MAX_ALIAS_COUNT} alias references`);
   });
 
+  it.each([
+    ['a list that contains itself', 'a: &a [*a]', '*a]'],
+    ['a mapping that contains itself, deeper down', 'data: &d\n  k:\n    - *d', '*d'],
+  ])('refuses a recursive alias (%s) at the alias, and keeps the other documents', (_, doc, needle) => {
+    const text = yamlLines('ok: 1', '---', doc);
+    const parsed = parseYamlDocuments('loop.yaml', text);
+    expect(parsed.documents.map((d) => d.value)).toEqual([{ ok: 1 }]);
+    expect(parsed.errors).toHaveLength(1);
+    expect(parsed.errors[0]).toMatchObject({ file: 'loop.yaml', ...at(text, needle) });
+    expect(parsed.errors[0]!.message).toMatch(/refers to a node that contains it/);
+  });
+
   it('accepts ordinary alias use', () => {
     const text = yamlLines('x: &x {a: 1}', ...Array.from({ length: 20 }, (_, i) => `k${i}: *x`));
     const parsed = parseYamlDocuments('x.yaml', text);

@@ -113,8 +113,12 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
         usable = false;
         fail(position(offset), withFieldPath(path, 'duplicate key: a mapping key may appear only once'));
       },
-      alias() {
+      alias(node, offset, path, ancestors) {
         hasAliases = true;
+        // Anchors come before their aliases, so a cycle always shows as an alias inside the node it names.
+        if (!ancestors.has(node.resolve(doc))) return;
+        usable = false;
+        fail(position(offset), withFieldPath(path, `alias *${node.source} refers to a node that contains it: a recursive structure cannot be a Kubernetes object`));
       },
     });
     if (!usable) return;
