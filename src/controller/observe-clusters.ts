@@ -8,6 +8,7 @@ import type { ClusterDef, ClusterStatus } from '../model/fleet.js';
 import type { Condition } from '../model/kube.js';
 import { probeCluster, type ClusterProbe } from '../observe/cluster-status.js';
 import { withTransitionTimes } from '../record/status-files.js';
+import { canonicalJson } from '../util/canonical.js';
 import type { ClusterConnector } from './clusters.js';
 
 export interface ObservedCluster {
@@ -17,18 +18,33 @@ export interface ObservedCluster {
   probe: ClusterProbe;
   /** Ready as recorded: a failure younger than the threshold still counts as Ready. */
   ready: boolean;
+  /** What is recorded (and scheduled with): capacity figures may be the previously recorded ones. */
   status: ClusterStatus;
+  /** The status as probed, when its capacity figures were held back this pass. */
+  fresh?: ClusterStatus;
+}
+
+/**
+ * Capacity figures (`resourceSummary`) move whenever pods come and go: recording each change would add a commit
+ * every few seconds on a busy cluster. They are recorded when `due`, or when nothing was recorded before; in
+ * between the recorded ones stand (a scheduling decision that depends on the change is handled by the caller).
+ */
+export function holdCapacity(fresh: ClusterStatus, recorded: ClusterStatus | undefined, due: boolean): ClusterStatus {
+  if (due || !recorded?.resourceSummary || !fresh.resourceSummary) return fresh;
+  return { ...fresh, resourceSummary: recorded.resourceSummary };
 }
 
 export class ClusterReadiness {
   private readonly failingSince = new Map<string, number>();
+  /** When each cluster's capacity figures were last let through to the record. */
+  private readonly capacityRecordedAt = new Map<string, number>();
 
   constructor(
     private readonly connector: ClusterConnector,
     private readonly failureThresholdMs: number,
   ) {}
 
-  async observe(def: ClusterDef, previous: ClusterStatus | undefined, now: Date): Promise<ObservedCluster> {
+  async observe(def: ClusterDef, previous: ClusterStatus | undefined, now: Date, capacityIntervalMs = 0): Promise<ObservedCluster> {
     const connected = await this.connector.connect(def);
     const probe: ClusterProbe = connected.ok ? await probeCluster(connected.client) : { ready: false, reason: 'ClusterNotReachable', message: connected.reason, status: {} };
     const prevReady = previous?.conditions?.find((c) => c.type === 'Ready');
@@ -36,9 +52,14 @@ export class ClusterReadiness {
     const condition: Condition =
       probe.ready || !ready ? { type: 'Ready', status: probe.ready ? 'True' : 'False', reason: probe.reason, message: probe.message } : (prevReady as Condition);
     // An unreachable cluster keeps its last known version and summaries; only its condition changes.
-    const status: ClusterStatus = probe.ready ? { ...probe.status } : { ...(previous ?? {}), ...probe.status };
-    status.conditions = withTransitionTimes([condition], previous?.conditions, now.toISOString().replace(/\.\d+Z$/, 'Z'));
-    return { def, client: connected.ok ? connected.client : undefined, probe, ready, status };
+    const probed: ClusterStatus = probe.ready ? { ...probe.status } : { ...(previous ?? {}), ...probe.status };
+    probed.conditions = withTransitionTimes([condition], previous?.conditions, now.toISOString().replace(/\.\d+Z$/, 'Z'));
+    const last = this.capacityRecordedAt.get(def.name);
+    const due = last === undefined || now.getTime() - last >= capacityIntervalMs;
+    const status = holdCapacity(probed, previous, due);
+    if (status === probed) this.capacityRecordedAt.set(def.name, now.getTime());
+    const held = status !== probed && canonicalJson(status.resourceSummary) !== canonicalJson(probed.resourceSummary);
+    return { def, client: connected.ok ? connected.client : undefined, probe, ready, status, ...(held ? { fresh: probed } : {}) };
   }
 
   private recordedReady(cluster: string, probedReady: boolean, wasReady: boolean, nowMs: number): boolean {

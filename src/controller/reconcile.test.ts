@@ -187,6 +187,46 @@ describe('Reconciler with in-memory clusters', () => {
   });
 });
 
+describe('the audit log stays readable', () => {
+  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, status: { allocatable: { cpu: '8', memory: '32Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] } };
+  const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'x', resources: { requests: { cpu: '100m' } } }] }, status: { phase: 'Running' } });
+
+  it('records capacity figures at most every spec.status.summaryIntervalSeconds, while pods come and go', async () => {
+    let t = Date.UTC(2031, 0, 1);
+    const files = fleet({ clusters: ['member1'] });
+    files['fleet.yaml'] = 'apiVersion: flotilla.dev/v1alpha1\nkind: Fleet\nmetadata: {name: t}\nspec: {maxPruneFraction: 1, status: {summaryIntervalSeconds: 300}}\n';
+    const { repo, reconciler, member } = setup(files, ['member1'], { now: () => new Date(t) });
+    member('member1').put(node);
+    await reconciler.reconcileOnce();
+    expect(repo.read('status/clusters/member1.yaml')).toMatch(/allocated:\s*\{\}/);
+    const commits = () => repo.commits.length;
+    const before = commits();
+    // A pod every 10 seconds for 4 minutes: no commit from churn alone.
+    for (let i = 0; i < 24; i++) {
+      t += 10_000;
+      member('member1').put(pod(`p${i}`));
+      await reconciler.reconcileOnce();
+    }
+    expect(commits()).toBe(before);
+    // Past the interval, the figures catch up in one commit.
+    t += 60_000;
+    await reconciler.reconcileOnce();
+    expect(commits()).toBe(before + 1);
+    expect(repo.read('status/clusters/member1.yaml')).toMatch(/allocated:\n\s+cpu: 2400m\n\s+pods: "24"/);
+  });
+
+  it('names the desired-state commit it observed in a trailer, also when the tip is its own status commit', async () => {
+    const { repo, reconciler, member } = setup(fleet({ configMaps: ['a'] }), ['member1']);
+    const human = repo.tip.id;
+    await reconciler.reconcileOnce();
+    expect(repo.tip.message).toMatch(new RegExp(`\n\nFlotilla-Observed: ${human}$`));
+    member('member1').remove(cm('a'));
+    await reconciler.reconcileOnce();
+    // The tip was a status commit; the trailer still names the human commit.
+    expect(repo.tip.message).toMatch(new RegExp(`\n\nFlotilla-Observed: ${human}$`));
+  });
+});
+
 describe('a controller killed at any point of a pass', () => {
   /**
    * Every request to the cluster after the first `budget` ones hangs forever: the process is gone. Resolves when
@@ -233,5 +273,5 @@ describe('a controller killed at any point of a pass', () => {
       expect(inventory(repo, 'member1').entries.filter((e) => e.pending)).toEqual([]);
     }
     expect(kills).toBeGreaterThanOrEqual(20);
-  });
+  }, 60_000);
 });

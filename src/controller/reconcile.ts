@@ -20,6 +20,7 @@ import { inventoryFile, parseInventory } from '../record/status-files.js';
 import { inventoryPath, placementPath } from '../record/paths.js';
 import { renderFleet, type RenderResult } from '../render/index.js';
 import { scheduleFleet } from '../schedule/index.js';
+import { canonicalJson } from '../util/canonical.js';
 import { executeCluster, prepareCluster, type ApplyRules, type ClusterOutcome, type PreparedCluster } from './cluster-pass.js';
 import type { ClusterConnector } from './clusters.js';
 import { ClusterReadiness, type ObservedCluster } from './observe-clusters.js';
@@ -29,7 +30,7 @@ import { intentCommitMessage, OWNED_STATUS_PREFIXES, statusCommitMessage, status
 export type Logger = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
 /** What a pass needs from the fleet repository (FleetRepository; an in-memory one in unit tests). */
-export type FleetSource = Pick<FleetRepository, 'sync' | 'readFleet' | 'commitStatus'>;
+export type FleetSource = Pick<FleetRepository, 'sync' | 'readFleet' | 'commitStatus'> & Partial<Pick<FleetRepository, 'desiredCommitOf'>>;
 
 export interface ReconcilerOptions {
   repo: FleetSource;
@@ -79,6 +80,8 @@ interface Memo {
 
 interface SourceState {
   tip: string;
+  /** The desired-state commit the tip stands for (named in every status commit's trailer). */
+  observed: string;
   fingerprint: string;
   fleet: Fleet;
   statusFiles: Map<string, Uint8Array>;
@@ -141,14 +144,16 @@ export class Reconciler {
     const snapshot = await this.opts.repo.readFleet(tip);
     const statusFiles = new Map(snapshot.files.filter((f) => f.path.startsWith('status/')).map((f) => [f.path, f.content]));
     const fleet = loadFleet(snapshotFiles(snapshot).filter((f) => !f.path.startsWith('status/inventory/')));
-    return { tip, fingerprint: snapshot.desiredFingerprint, fleet, statusFiles, now };
+    const observed = (await this.opts.repo.desiredCommitOf?.(tip)) ?? tip;
+    return { tip, observed, fingerprint: snapshot.desiredFingerprint, fleet, statusFiles, now };
   }
 
   /** This pass schedules with the cluster statuses it is about to record. */
   private async observeClusters(source: SourceState): Promise<ObservedCluster[]> {
     const limit = pLimit(this.opts.clusterConcurrency);
     const { fleet } = source;
-    const observed = await Promise.all(fleet.clusters.map((c) => limit(() => this.readiness.observe(c, fleet.clusterStatuses.get(c.name), source.now))));
+    const capacityIntervalMs = fleet.settings.summaryIntervalSeconds * 1000;
+    const observed = await Promise.all(fleet.clusters.map((c) => limit(() => this.readiness.observe(c, fleet.clusterStatuses.get(c.name), source.now, capacityIntervalMs))));
     for (const o of observed) fleet.clusterStatuses.set(o.def.name, o.status);
     return observed;
   }
@@ -158,7 +163,7 @@ export class Reconciler {
     const templates = new Map(source.fleet.templates.map((t) => [identityKey(t.ref), t]));
     const rescheduled = !this.memo || this.memo.fingerprint !== source.fingerprint || this.memo.readiness !== readiness;
     if (rescheduled || !this.memo) {
-      const decisions = scheduleFleet(source.fleet, { explain: false }).decisions;
+      const decisions = scheduleWithCapacity(source.fleet, observed);
       const render = renderFleet(source.fleet, decisions, { cache: this.memo?.render.cache });
       this.memo = { fingerprint: source.fingerprint, readiness, decisions, render };
     }
@@ -206,7 +211,7 @@ export class Reconciler {
       return { path: f.path, content: new TextEncoder().encode(f.content) };
     });
     try {
-      const outcome = await this.opts.repo.commitStatus(source.tip, writes, intentCommitMessage(source.tip, intents));
+      const outcome = await this.opts.repo.commitStatus(source.tip, writes, intentCommitMessage(source.tip, source.observed, intents));
       if (outcome.kind === 'superseded') return { kind: 'superseded', tip: outcome.tip };
       for (const w of writes) source.statusFiles.set(w.path, w.content!);
       return outcome.kind === 'committed' ? { kind: 'ready', base: outcome.commit, mayCreate: true, commit: outcome.commit } : { kind: 'ready', base: source.tip, mayCreate: true };
@@ -267,7 +272,7 @@ export class Reconciler {
     const writes = statusWrites(source.statusFiles, wanted, OWNED_STATUS_PREFIXES);
     let outcome: CommitOutcome = { kind: 'unchanged' };
     if (writes.length > 0) {
-      outcome = await this.opts.repo.commitStatus(commitBase, writes, statusCommitMessage(source.tip, writes, clusters, base.notices, base.problems));
+      outcome = await this.opts.repo.commitStatus(commitBase, writes, statusCommitMessage(source.tip, source.observed, writes, clusters, base.notices, base.problems));
       if (outcome.kind === 'superseded') log('info', `branch moved to ${outcome.tip.slice(0, 7)} with new desired state; recomputing`);
     }
     for (const c of clusters) {
@@ -281,6 +286,29 @@ export class Reconciler {
   private elapsedSince(start: Date): number {
     return this.opts.now().getTime() - start.getTime();
   }
+}
+
+/**
+ * Schedules with the capacity figures about to be recorded. Where fresher figures were held back (see
+ * holdCapacity), they are let through when they change a placement: a decision never waits for the interval, and
+ * the commit still holds what the decision was made from.
+ */
+function scheduleWithCapacity(fleet: Fleet, observed: ObservedCluster[]): PlacementDecision[] {
+  const decisions = scheduleFleet(fleet, { explain: false }).decisions;
+  const held = observed.filter((o) => o.fresh);
+  if (held.length === 0) return decisions;
+  const recorded = new Map(held.map((o) => [o.def.name, o.status]));
+  for (const o of held) fleet.clusterStatuses.set(o.def.name, o.fresh!);
+  const withFresh = scheduleFleet(fleet, { explain: false }).decisions;
+  if (canonicalJson(withFresh.map((d) => d.clusters)) !== canonicalJson(decisions.map((d) => d.clusters))) {
+    for (const o of held) {
+      o.status = o.fresh!;
+      delete o.fresh;
+    }
+    return withFresh;
+  }
+  for (const [name, status] of recorded) fleet.clusterStatuses.set(name, status);
+  return decisions;
 }
 
 function clusterReport(o: ObservedCluster, changeSet?: ChangeSet): ClusterReport {

@@ -3,6 +3,7 @@
  * files wanted under status/ and the commit messages, from plain data.
  */
 import type { ChangeSet } from '../apply/apply-cluster.js';
+import { OBSERVED_TRAILER } from '../record/trailers.js';
 import type { Inventory } from '../apply/inventory.js';
 import type { ClusterStatus } from '../model/fleet.js';
 import type { PlacementDecision } from '../model/placement.js';
@@ -45,6 +46,7 @@ export function wantedStatusFiles(inputs: StatusInputs, problems: Problem[]): Ma
 
 export function statusCommitMessage(
   tip: string,
+  observed: string,
   writes: { path: string; content: Uint8Array | null }[],
   clusters: { name: string; ready: boolean; reason: string; changeSet?: ChangeSet }[],
   notices: string[],
@@ -62,13 +64,15 @@ export function statusCommitMessage(
   }
   for (const n of notices) lines.push(`! ${n}`);
   if (problems.length > 0) lines.push(`! ${problems.length} problem(s) in the fleet; first: ${formatProblem(problems[0]!)}`);
+  lines.push('', `${OBSERVED_TRAILER}: ${observed}`);
   return lines.join('\n');
 }
 
 /** The message of a write-ahead inventory commit: which clusters are about to get how many new objects. */
-export function intentCommitMessage(tip: string, intents: { inventory: Inventory; creating: number }[]): string {
+export function intentCommitMessage(tip: string, observed: string, intents: { inventory: Inventory; creating: number }[]): string {
   const lines = [`flotilla: about to create objects at ${tip.slice(0, 7)}`, ''];
   for (const i of intents) lines.push(`${i.inventory.cluster}: ${i.creating} new object(s) recorded as pending before they are applied`);
+  lines.push('', `${OBSERVED_TRAILER}: ${observed}`);
   return lines.join('\n');
 }
 

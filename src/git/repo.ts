@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import git, { Errors, type HttpClient, type PromiseFsClient, type TreeEntry } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import type { FleetFile } from '../model/fleet.js';
+import { observedTrailer } from '../record/trailers.js';
 import { SourceError } from '../model/errors.js';
 import { sha256Hex } from '../util/canonical.js';
 import { DESIRED_ROOTS, isFleetPath, isRemoteSource } from '../source/paths.js';
@@ -213,6 +214,15 @@ export class FleetRepository {
   /** The hash of the desired-state trees at a commit id. */
   async desiredFingerprint(commit: string): Promise<string> {
     return fingerprintOf(await this.rootTree(commit));
+  }
+
+  /**
+   * The desired-state commit that `commit` stands for: itself, or, for a Flotilla status commit, the commit its
+   * `Flotilla-Observed` trailer names. Status commits name it, so history can pair intent with outcome.
+   */
+  async desiredCommitOf(commit: string): Promise<string> {
+    const { commit: c } = await guardObjectRead('commit', commit, () => git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid: commit, cache: this.cache }));
+    return observedTrailer(c.message) ?? commit;
   }
 
   private async rootTree(commit: string): Promise<TreeEntry[]> {

@@ -14,6 +14,7 @@ const settingsSpec = objectOf(
     maxPruneFraction: num(0, 1),
     maxFileBytes: int32(1024, MAX_FILE_BYTES_LIMIT),
     pollIntervalSeconds: int32(1, 86400),
+    status: objectOf({ summaryIntervalSeconds: int32(0, 86400) }, 'warning'),
   },
   'warning',
 );
@@ -30,7 +31,8 @@ export function loadSettings(ctx: DocContext, header: DocHeader): Partial<FleetS
   checkRootFields(ctx, header.object, 'warning');
   const raw = header.object['spec'];
   if (raw == null) return {};
-  return (readValue(settingsSpec, raw, ['spec'], ctx) ?? {}) as Partial<FleetSettings>;
+  const { status, ...flat } = (readValue(settingsSpec, raw, ['spec'], ctx) ?? {}) as Partial<FleetSettings> & { status?: { summaryIntervalSeconds?: number } };
+  return status?.summaryIntervalSeconds === undefined ? flat : { ...flat, summaryIntervalSeconds: status.summaryIntervalSeconds };
 }
 
 export function withDefaults(settings: Partial<FleetSettings>): FleetSettings {

@@ -13,12 +13,18 @@ export interface FleetSettings {
   maxFileBytes: number;
   /** Poll interval in seconds (the controller jitters it). */
   pollIntervalSeconds: number;
+  /**
+   * `spec.status.summaryIntervalSeconds`: capacity figures (node and resource summaries) are recorded at most this
+   * often, so a busy cluster does not add a commit whenever pods come and go. Transitions are recorded at once.
+   */
+  summaryIntervalSeconds: number;
 }
 
 export const DEFAULT_FLEET_SETTINGS: FleetSettings = {
   maxPruneFraction: 0.5,
   maxFileBytes: 1024 * 1024,
   pollIntervalSeconds: 30,
+  summaryIntervalSeconds: 300,
 };
 
 export interface ClusterDef {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { FleetSource } from '../../src/controller/reconcile.js';
 import type { CommitOutcome, FleetSnapshot, StatusWrite } from '../../src/git/repo.js';
+import { observedTrailer } from '../../src/record/trailers.js';
 
 interface Commit {
   id: string;
@@ -45,6 +46,10 @@ export class MemoryFleetSource implements FleetSource {
   read(path: string, commit = this.tip): string | undefined {
     const f = commit.files.get(path);
     return f ? dec.decode(f) : undefined;
+  }
+
+  async desiredCommitOf(commit: string): Promise<string> {
+    return observedTrailer(this.byId(commit).message) ?? commit;
   }
 
   async sync(): Promise<string> {
