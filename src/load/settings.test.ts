@@ -10,9 +10,9 @@ describe('fleet.yaml', () => {
   });
 
   it('reads every setting', () => {
-    const fleet = loadTexts({ 'fleet.yaml': fleetYaml('maxPruneFraction: 0.25', 'maxFileBytes: 2048', 'pollIntervalSeconds: 60') });
+    const fleet = loadTexts({ 'fleet.yaml': fleetYaml('maxPruneFraction: 0.25', 'maxFileBytes: 2048', 'pollIntervalSeconds: 60', 'status: {summaryIntervalSeconds: 120}') });
     expect(fleet.errors).toEqual([]);
-    expect(fleet.settings).toEqual({ maxPruneFraction: 0.25, maxFileBytes: 2048, pollIntervalSeconds: 60 });
+    expect(fleet.settings).toEqual({ maxPruneFraction: 0.25, maxFileBytes: 2048, pollIntervalSeconds: 60, summaryIntervalSeconds: 120 });
   });
 
   it('accepts a Fleet without metadata and reads fleet.yml', () => {
@@ -27,6 +27,7 @@ describe('fleet.yaml', () => {
     ['maxFileBytes that is not an integer', 'maxFileBytes: 1.5', 'spec.maxFileBytes: expected an integer between 1024 and 67108864, got 1.5', '1.5'],
     ['maxFileBytes below 1 KiB', 'maxFileBytes: 10', 'spec.maxFileBytes: expected an integer between 1024 and 67108864, got 10', '10'],
     ['pollIntervalSeconds of 0', 'pollIntervalSeconds: 0', 'spec.pollIntervalSeconds: expected an integer between 1 and 86400, got 0', '0'],
+    ['a negative summaryIntervalSeconds', 'status: {summaryIntervalSeconds: -5}', 'spec.status.summaryIntervalSeconds: expected an integer between 0 and 86400, got -5', '-5'],
   ])('keeps the default for %s, with an error', (_, line, message, needle) => {
     const text = fleetYaml(line);
     const fleet = loadTexts({ 'fleet.yaml': text });
