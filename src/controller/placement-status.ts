@@ -3,7 +3,7 @@
  * cluster steps did all the I/O, so this is plain data in and out.
  */
 import { aggregateStatus, assessHealth } from '../health/index.js';
-import type { HealthStatus, PlacementClusterStatus } from '../model/fleet.js';
+import type { HealthStatus, PlacementClusterStatus, PlacementRecord } from '../model/fleet.js';
 import type { KubeObject } from '../model/kube.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { identityKey } from '../model/refs.js';
@@ -13,17 +13,44 @@ import type { ClusterOutcome } from './cluster-pass.js';
 /** Per cluster name: its outcome this pass, or undefined when it could not be worked on. */
 export type ClusterOutcomes = ReadonlyMap<string, ClusterOutcome | undefined>;
 
-export function observePlacements(decisions: PlacementDecision[], outcomes: ClusterOutcomes, templates: ReadonlyMap<string, { object: KubeObject }>): Map<string, PlacementObservation> {
+/**
+ * Clusters failing for less than the failure threshold are still recorded Ready: what was applied there is still
+ * applied, so their placements keep the last observed values rather than turning Unknown for a blip (which would
+ * rewrite every placement file twice).
+ */
+export interface Blips {
+  clusters: ReadonlySet<string>;
+  previous: ReadonlyMap<string, PlacementRecord>;
+}
+
+export function observePlacements(
+  decisions: PlacementDecision[],
+  outcomes: ClusterOutcomes,
+  templates: ReadonlyMap<string, { object: KubeObject }>,
+  blips: Blips = { clusters: new Set(), previous: new Map() },
+): Map<string, PlacementObservation> {
   const out = new Map<string, PlacementObservation>();
   for (const d of decisions) {
     if (d.clusters.length === 0) continue;
     const key = identityKey(d.resource);
-    const members = d.clusters.map((pc) => observeOne(key, pc.name, outcomes.get(pc.name)));
+    const previous = blips.previous.get(key);
+    const kept = (cluster: string) => (blips.clusters.has(cluster) ? previous?.clusterStatuses?.find((c) => c.name === cluster) : undefined);
+    const members = d.clusters.map((pc) => {
+      const last = kept(pc.name);
+      return last && !outcomes.get(pc.name) ? { status: last, kept: true } : { ...observeOne(key, pc.name, outcomes.get(pc.name)), kept: false };
+    });
+    if (members.some((m) => m.kept) && previous?.aggregated) {
+      out.set(key, { clusters: members.map((m) => m.status), aggregated: previous.aggregated as PlacementObservation['aggregated'] });
+      continue;
+    }
     const template = templates.get(key)?.object;
     const aggregated = template
       ? (aggregateStatus(
           template,
-          members.map((m) => ({ cluster: m.status.name, applied: m.status.applied, health: m.status.health, object: m.live ?? null, status: (m.live?.status as Record<string, unknown> | undefined) ?? null })),
+          members.map((m) => {
+            const live = 'live' in m ? m.live : undefined;
+            return { cluster: m.status.name, applied: m.status.applied, health: m.status.health, object: live ?? null, status: (live?.status as Record<string, unknown> | undefined) ?? null };
+          }),
         ) as PlacementObservation['aggregated'])
       : undefined;
     out.set(key, { clusters: members.map((m) => m.status), aggregated });

@@ -128,6 +128,23 @@ describe('Reconciler with in-memory clusters', () => {
     expect(repo.read('status/placements/shop/configmap-a.yaml')).toMatch(/clusters:\n\s+- name: member1\n\s+applied: true\n\s+health: Healthy\n/);
   });
 
+  it('rewrites nothing for a failure shorter than the threshold, and records NotReady once it lasts', async () => {
+    let t = Date.UTC(2031, 0, 1);
+    const { repo, reconciler, member } = setup(fleet(), ['member1', 'member2'], { now: () => new Date(t), clusterFailureThresholdMs: 30_000 });
+    await reconciler.reconcileOnce();
+    const settled = repo.tip.id;
+    member('member2').unreachable = true;
+    t += 10_000;
+    const blip = await reconciler.reconcileOnce();
+    expect(blip.outcome).toBe('unchanged');
+    expect(repo.tip.id).toBe(settled);
+    // Failing since the blip 30 s ago: now it is recorded.
+    t += 30_000;
+    await reconciler.reconcileOnce();
+    expect(repo.read('status/clusters/member2.yaml')).toMatch(/status: "False"\n\s+reason: ClusterNotReachable/);
+    expect(repo.read('status/placements/shop/configmap-a.yaml')).toMatch(/name: member2\n\s+applied: false\n\s+health: Unknown/);
+  });
+
   it('suspends pruning everywhere while fleet.yaml is broken, and prunes once it is fixed', async () => {
     const { repo, reconciler, member } = setup(fleet());
     await reconciler.reconcileOnce();
