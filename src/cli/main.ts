@@ -8,6 +8,7 @@ import { FleetFileError, FlotillaError } from '../model/errors.js';
 import { registerTestbedCommands } from './testbed.js';
 import { registerRunCommands } from './run.js';
 import { registerFleetCommands } from './fleet.js';
+import { registerRollbackCommand } from './rollback.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerFleetCommands(program);
   registerRunCommands(program);
+  registerRollbackCommand(program);
   registerTestbedCommands(program);
   return program;
 }

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { Logger } from '../controller/reconcile.js';
+import type { GitAuth } from '../git/repo.js';
 import { isRemoteSource } from '../source/paths.js';
 import { cacheRoot } from '../testbed/paths.js';
 import { UsageError } from '../model/errors.js';
@@ -49,12 +50,17 @@ export function collectContextBinding(value: string, previous: Map<string, strin
   return out;
 }
 
-export async function startController(flags: RunFlags): Promise<number> {
-  const auth = process.env.FLOTILLA_GIT_TOKEN
+/** Credentials for a remote fleet repository: never from flags, which end up in shell history and `ps`. */
+export function gitAuthFromEnv(): GitAuth | undefined {
+  return process.env.FLOTILLA_GIT_TOKEN
     ? { token: process.env.FLOTILLA_GIT_TOKEN, username: process.env.FLOTILLA_GIT_USERNAME }
     : process.env.FLOTILLA_GIT_PASSWORD
       ? { username: process.env.FLOTILLA_GIT_USERNAME, password: process.env.FLOTILLA_GIT_PASSWORD }
       : undefined;
+}
+
+export async function startController(flags: RunFlags): Promise<number> {
+  const auth = gitAuthFromEnv();
   // The controller's dependencies (Kubernetes client, Git, file watching) load only when it runs.
   const [{ kubeconfigConnector }, { Reconciler }, { runController, passFailed }, { FleetRepository }] = await Promise.all([
     import('../controller/clusters.js'),

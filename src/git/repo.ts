@@ -17,6 +17,7 @@ import { sha256Hex } from '../util/canonical.js';
 import { DESIRED_ROOTS, isFleetPath, isRemoteSource } from '../source/paths.js';
 import { guardObjectRead, isObjectError, reasonOf } from './objects.js';
 import { resolveRevision, show } from './revision.js';
+import type { EntryRef, TreeChange } from './tree-changes.js';
 export { isRemoteSource };
 
 export interface GitAuth {
@@ -46,7 +47,8 @@ export interface GitIo {
 export interface OpenOptions extends GitIo {
   /** http(s) URL of a remote, or a path to a local repository. */
   source: string;
-  branch: string;
+  /** Default: the branch checked out in a local repository (required for a remote or a detached HEAD). */
+  branch?: string;
   /** Where remote clones are kept between runs. */
   cacheDir: string;
   auth?: GitAuth;
@@ -77,6 +79,18 @@ export interface FleetSnapshot {
 }
 
 export type StatusWrite = { path: string; content: Uint8Array | null };
+/** A tree edit: new content, or an object already in the repository (kept with its mode). */
+type TreeWrite = StatusWrite | { path: string; entry: EntryRef };
+
+/** A commit written by `commitChanges`, or the tip that moved under it (nothing was published). */
+export type ChangeOutcome = { kind: 'committed'; commit: string } | { kind: 'moved'; tip: string };
+
+export interface CommitInfo {
+  oid: string;
+  parents: string[];
+  /** The first line of the message. */
+  subject: string;
+}
 
 export type CommitOutcome =
   | { kind: 'unchanged' }
@@ -114,6 +128,7 @@ export class FleetRepository {
     const io: Io = { fs: opts.fs ?? nodeFs, http: opts.http ?? nodeHttp, now: opts.now ?? (() => new Date()) };
     const { fs } = io;
     if (isRemoteSource(opts.source)) {
+      if (!opts.branch) throw new SourceError('E_NO_BRANCH', `a remote repository needs a branch: ${redact(opts.source)}`, { url: redact(opts.source) });
       const gitdir = join(opts.cacheDir, 'repos', sha256Hex(`${opts.source}#${opts.branch}`).slice(0, 16) + '.git');
       // isomorphic-git's init creates the missing parent directories itself.
       if (!(await exists(fs, join(gitdir, 'HEAD')))) await git.init({ fs, gitdir, bare: true, defaultBranch: opts.branch });
@@ -122,9 +137,9 @@ export class FleetRepository {
     }
     const dir = resolve(opts.source);
     const dotGit = join(dir, '.git');
-    if (await exists(fs, join(dotGit, 'HEAD'))) return new FleetRepository(dotGit, opts.branch, undefined, dir, undefined, author, io);
+    if (await exists(fs, join(dotGit, 'HEAD'))) return new FleetRepository(dotGit, await branchOrCurrent(fs, dotGit, opts.branch), undefined, dir, undefined, author, io);
     if ((await exists(fs, join(dir, 'HEAD'))) && (await exists(fs, join(dir, 'objects')))) {
-      return new FleetRepository(dir, opts.branch, undefined, undefined, undefined, author, io);
+      return new FleetRepository(dir, await branchOrCurrent(fs, dir, opts.branch), undefined, undefined, undefined, author, io);
     }
     throw new SourceError('E_NOT_A_REPO', `${dir} is not a Git repository (use 'flotilla init ${opts.source}' to create one)`, { dir });
   }
@@ -250,7 +265,7 @@ export class FleetRepository {
       const path = prefix ? `${prefix}/${e.path}` : e.path;
       // A link is never followed (it could point outside the fleet or the repository), only reported.
       if (e.mode === '120000') {
-        if (mayHoldFleetFiles(path)) out.symlinks.push({ path, target: new TextDecoder().decode(await this.blob(e.oid)) });
+        if (mayHoldFleetFiles(path)) out.symlinks.push({ path, target: new TextDecoder().decode(await this.readBlob(e.oid)) });
       } else if (e.type === 'tree') {
         if (isFleetPath(`${path}/x.yaml`)) {
           const sub = await this.subtree(e.oid, path);
@@ -258,14 +273,14 @@ export class FleetRepository {
           out.symlinks.push(...sub.symlinks);
         }
       } else if (e.type === 'blob' && isFleetPath(path)) {
-        out.files.push({ path, content: await this.blob(e.oid) });
+        out.files.push({ path, content: await this.readBlob(e.oid) });
       }
       // Submodules (commit entries) are never followed either.
     }
     return out;
   }
 
-  private async blob(oid: string): Promise<Uint8Array> {
+  async readBlob(oid: string): Promise<Uint8Array> {
     const hit = this.blobCache.get(oid);
     if (hit) return hit;
     const { blob } = await guardObjectRead('blob', oid, () => git.readBlob({ fs: this.io.fs, gitdir: this.gitdir, oid, cache: this.cache }));
@@ -312,7 +327,7 @@ export class FleetRepository {
     });
   }
 
-  private async publish(parent: string, oid: string, writes: StatusWrite[]): Promise<'ok' | { tip: string }> {
+  private async publish(parent: string, oid: string, writes: TreeWrite[]): Promise<'ok' | { tip: string }> {
     const ref = `refs/heads/${this.branch}`;
     if (this.remoteUrl) {
       await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref, value: oid, force: true });
@@ -334,6 +349,8 @@ export class FleetRepository {
         }
         throw new SourceError('E_PUSH', `push rejected: ${JSON.stringify(res.refs)}`, {});
       } catch (err) {
+        // The local branch must not keep a commit the server never took: revisions such as HEAD~1 start from it.
+        await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref, value: parent, force: true });
         if (err instanceof Errors.PushRejectedError) {
           // Someone pushed first and our client noticed: fetch and let the caller decide.
           return { tip: await this.fetchTip() };
@@ -351,44 +368,126 @@ export class FleetRepository {
     const current = await git.resolveRef({ fs: this.io.fs, gitdir: this.gitdir, ref });
     if (current !== parent) return { tip: current };
     await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref, value: oid, force: true });
-    await this.refreshCheckedOutStatus(writes);
+    await this.refreshCheckedOut(writes);
     return 'ok';
+  }
+
+  /** The working tree when this branch is checked out in it: moving the branch must then update both. */
+  private async checkedOutWorktree(): Promise<string | undefined> {
+    const dir = this.worktree;
+    if (!dir) return undefined;
+    const checkedOut = await git.currentBranch({ fs: this.io.fs, gitdir: this.gitdir, fullname: false }).catch(() => undefined);
+    return checkedOut === this.branch ? dir : undefined;
   }
 
   /**
    * In a local repository with the branch checked out, moving the ref alone would leave `git status` showing
-   * our status files as changed: write the same files to the working tree and the index (only status/ paths).
+   * the written files as changed: write the same files to the working tree and the index. Deletions go first,
+   * so a file may replace a directory that emptied.
    */
-  private async refreshCheckedOutStatus(writes: StatusWrite[]): Promise<void> {
-    const dir = this.worktree;
+  private async refreshCheckedOut(writes: TreeWrite[]): Promise<void> {
+    const dir = await this.checkedOutWorktree();
     if (!dir) return;
-    const checkedOut = await git.currentBranch({ fs: this.io.fs, gitdir: this.gitdir, fullname: false }).catch(() => undefined);
-    if (checkedOut !== this.branch) return;
     const { promises: fs } = this.io.fs;
-    for (const w of writes) {
+    const deleted = (w: TreeWrite) => 'content' in w && w.content === null;
+    for (const w of [...writes.filter(deleted), ...writes.filter((w) => !deleted(w))]) {
       const file = join(dir, w.path);
-      if (w.content === null) {
-        await fs.unlink(file).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENOENT') throw err;
-        });
+      if ('entry' in w && w.entry.mode === '160000') continue; // a submodule's checkout is its own business
+      await fs.unlink(file).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+      if ('content' in w && w.content === null) {
         await git.remove({ fs: this.io.fs, dir, gitdir: this.gitdir, filepath: w.path, cache: this.cache });
-      } else {
-        await mkdirp(this.io.fs, dirname(file));
-        await fs.writeFile(file, w.content);
-        await git.add({ fs: this.io.fs, dir, gitdir: this.gitdir, filepath: w.path, cache: this.cache });
+        await removeEmptyParents(this.io.fs, dir, dirname(file));
+        continue;
       }
+      await mkdirp(this.io.fs, dirname(file));
+      if ('content' in w && w.content) await fs.writeFile(file, w.content);
+      else if ('entry' in w) await this.checkOutEntry(file, w.entry);
+      await git.add({ fs: this.io.fs, dir, gitdir: this.gitdir, filepath: w.path, cache: this.cache });
     }
   }
 
+  private async checkOutEntry(file: string, entry: EntryRef): Promise<void> {
+    const { promises: fs } = this.io.fs;
+    const content = await this.readBlob(entry.oid);
+    if (entry.mode === '120000') {
+      await (fs.symlink as (target: string, path: string) => Promise<void>)(new TextDecoder().decode(content), file);
+      return;
+    }
+    await fs.writeFile(file, content);
+    if (entry.mode === '100755') await (fs.chmod as (path: string, mode: number) => Promise<void>)(file, 0o755);
+  }
+
+  /** Every blob, link and submodule in the tree of a commit, by path. */
+  async flatTree(commit: string): Promise<Map<string, EntryRef>> {
+    const out = new Map<string, EntryRef>();
+    const walk = async (entries: TreeEntry[], prefix: string): Promise<void> => {
+      for (const e of entries) {
+        const path = prefix ? `${prefix}/${e.path}` : e.path;
+        if (e.type === 'tree') await walk(await this.readTree(e.oid), path);
+        else out.set(path, { mode: e.mode, oid: e.oid });
+      }
+    };
+    await walk(await this.rootTree(commit), '');
+    return out;
+  }
+
+  async commitInfo(oid: string): Promise<CommitInfo> {
+    const { commit } = await guardObjectRead('commit', oid, () => git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid, cache: this.cache }));
+    return { oid, parents: commit.parent, subject: commit.message.split('\n', 1)[0] ?? '' };
+  }
+
+  /** `user.name` and `user.email` from the repository's own config, when both are set. */
+  async configuredIdentity(): Promise<Identity | undefined> {
+    const read = (path: string) => git.getConfig({ fs: this.io.fs, gitdir: this.gitdir, path }).then((v: unknown) => (typeof v === 'string' && v ? v : undefined));
+    const [name, email] = await Promise.all([read('user.name'), read('user.email')]);
+    return name && email ? { name, email } : undefined;
+  }
+
+  /**
+   * Paths among `paths` (or below them) that differ between the checked-out branch's tip, the index and the
+   * working tree, untracked files included: writing there would lose someone's work. Empty when the branch is
+   * not checked out.
+   */
+  async uncommittedChanges(paths: string[]): Promise<string[]> {
+    const dir = await this.checkedOutWorktree();
+    if (!dir || paths.length === 0) return [];
+    const rows = await git.statusMatrix({ fs: this.io.fs, dir, gitdir: this.gitdir, filepaths: paths, cache: this.cache });
+    return rows.filter(([, head, workdir, stage]) => !(head === 1 && workdir === 1 && stage === 1)).map(([path]) => path);
+  }
+
+  /**
+   * One commit on `base` with `changes` and publishes it (a push for a remote; for a local repository the branch
+   * moves, with its working tree and index when checked out). If the branch is no longer at `base`, nothing is
+   * published and the outcome names the new tip, so that the caller can decide again from there.
+   */
+  async commitChanges(base: string, changes: TreeChange[], message: string, author: Identity, committer: Identity = author): Promise<ChangeOutcome> {
+    return this.withWriteLock(async () => {
+      const { commit: baseCommit } = await git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid: base, cache: this.cache });
+      const writes: TreeWrite[] = changes.map((c) => (c.entry ? { path: c.path, entry: c.entry } : { path: c.path, content: null }));
+      const tree = await this.updateTree(baseCommit.tree, writes);
+      const now = { timestamp: Math.floor(this.io.now().getTime() / 1000), timezoneOffset: 0 };
+      const oid = await git.writeCommit({
+        fs: this.io.fs,
+        gitdir: this.gitdir,
+        commit: { tree, parent: [base], author: { ...author, ...now }, committer: { ...committer, ...now }, message: message.endsWith('\n') ? message : `${message}\n` },
+      });
+      const published = await this.publish(base, oid, writes);
+      return published === 'ok' ? { kind: 'committed', commit: oid } : { kind: 'moved', tip: published.tip };
+    });
+  }
+
   /** A new tree: `base` with `writes` applied (paths `/`-separated; null removes; empty trees disappear). */
-  private async updateTree(base: string | undefined, writes: StatusWrite[]): Promise<string> {
+  private async updateTree(base: string | undefined, writes: TreeWrite[]): Promise<string> {
     const entries = base ? (await git.readTree({ fs: this.io.fs, gitdir: this.gitdir, oid: base, cache: this.cache })).tree : [];
     const byName = new Map(entries.map((e) => [e.path, e]));
-    const groups = new Map<string, StatusWrite[]>();
+    const groups = new Map<string, TreeWrite[]>();
     for (const w of writes) {
       const slash = w.path.indexOf('/');
       if (slash < 0) {
-        if (w.content === null) byName.delete(w.path);
+        if ('entry' in w) byName.set(w.path, { mode: w.entry.mode, path: w.path, oid: w.entry.oid, type: w.entry.mode === '160000' ? 'commit' : 'blob' });
+        else if (w.content === null) byName.delete(w.path);
         else {
           const oid = await git.writeBlob({ fs: this.io.fs, gitdir: this.gitdir, blob: w.content });
           byName.set(w.path, { mode: '100644', path: w.path, oid, type: 'blob' });
@@ -396,7 +495,7 @@ export class FleetRepository {
       } else {
         const head = w.path.slice(0, slash);
         const list = groups.get(head) ?? [];
-        list.push({ path: w.path.slice(slash + 1), content: w.content });
+        list.push({ ...w, path: w.path.slice(slash + 1) });
         groups.set(head, list);
       }
     }
@@ -473,6 +572,23 @@ function atRevision(err: unknown, rev: string, commit: string | undefined): unkn
   if (!isObjectError(err)) return err;
   const at = commit && commit !== rev ? `${show(rev)} (commit ${commit})` : show(rev);
   return new SourceError(err.code, `cannot read the fleet at ${at}: ${err.message}`, { ...err.data, ref: rev, commit }, { cause: err });
+}
+
+/** The named branch, or the one HEAD points to in the repository at `gitdir`. */
+async function branchOrCurrent(fs: PromiseFsClient, gitdir: string, branch: string | undefined): Promise<string> {
+  if (branch) return branch;
+  const current = await git.currentBranch({ fs, gitdir, fullname: false }).catch(() => undefined);
+  if (!current) throw new SourceError('E_NO_BRANCH', `${gitdir}: HEAD is not on a branch; name one with --branch`, { gitdir });
+  return current;
+}
+
+/** Like git, leaves no directory a deletion emptied (up to the working tree itself). */
+async function removeEmptyParents(fs: PromiseFsClient, root: string, dir: string): Promise<void> {
+  for (let d = dir; d !== root && d.startsWith(`${root}/`); d = dirname(d)) {
+    const empty = await fs.promises.readdir(d).then((names: string[]) => names.length === 0, () => false);
+    if (!empty) return;
+    await fs.promises.rmdir(d);
+  }
 }
 
 async function exists(fs: PromiseFsClient, path: string): Promise<boolean> {
