@@ -94,7 +94,7 @@ const cases: Case[] = [
   ['health', 'usage', ['health', '-f', '/does/not/exist'], /^flotilla: cannot read \/does\/not\/exist: ENOENT/],
   ['health', 'usage', ['health', '-f', emptyDir], /^flotilla: cannot read .*empty: EISDIR/],
   ['health', 'fleet', ['health', '-f', aliasBomb], /^error: .*bomb\.yaml:1:1: YAML aliases expand to too many nodes/],
-  ['health', 'fleet', ['health', '-f', selfAlias], /^error: .*self-alias\.yaml:1:1: /],
+  ['health', 'fleet', ['health', '-f', selfAlias], /^error: .*self-alias\.yaml:1:\d+: .*refers to a node that contains it/],
   ['health', 'fleet', ['health', '-f', binary], /^error: .*binary\.yaml:\d+:\d+: /],
   ['health', 'fleet', ['health', '-f', scalar], /^error: .*scalar\.yaml:1:1: expected a Kubernetes object .*got a string$/],
   ['init', 'usage', ['init'], /^flotilla: missing required argument 'dir' \(see 'flotilla init --help'\)$/],
