@@ -8,6 +8,7 @@ import { FleetFileError, FlotillaError } from '../model/errors.js';
 import { registerTestbedCommands } from './testbed.js';
 import { registerRunCommands } from './run.js';
 import { registerFleetCommands } from './fleet.js';
+import { registerPlanCommand } from './plan.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: () => {} })
     .exitOverride();
   registerFleetCommands(program);
+  registerPlanCommand(program);
   registerRunCommands(program);
   registerTestbedCommands(program);
   return program;
