@@ -89,7 +89,7 @@ describe('planFleetChange', () => {
     const entries = ['a', 'b', 'c', 'd'].map((n) => `  - {apiVersion: v1, kind: ConfigMap, namespace: shop, name: ${n}, hash: x, source: workloads/cm.yaml}`).join('\n');
     const inventory = `apiVersion: flotilla.dev/v1alpha1\nkind: Inventory\nmetadata: {name: member1}\nentries:\n${entries}\n`;
     const cms = ['a', 'b', 'c', 'd'].map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${n}, namespace: shop}\ndata: {k: v}\n`).join('---\n');
-    const base = { ...BASE, 'workloads/cm.yaml': cms, 'status/inventory/member1.yaml': inventory };
+    const base: Record<string, string> = { ...BASE, 'workloads/cm.yaml': cms, 'status/inventory/member1.yaml': inventory };
     const { 'workloads/cm.yaml': _gone, ...head } = base;
     const p = plan(head, base);
     const prune = p.warnings.filter((w) => w.kind === 'MassPrune');
@@ -102,10 +102,13 @@ describe('planFleetChange', () => {
 
   it('keeps an object whose template lost its policy (the controller holds it) out of removed', () => {
     const placement = `apiVersion: flotilla.dev/v1alpha1\nkind: Placement\nmetadata: {name: deployment.apps-web, namespace: shop}\nspec:\n  resource: {apiVersion: apps/v1, kind: Deployment, namespace: shop, name: web}\n  policy: {kind: PropagationPolicy, namespace: shop, name: web}\n  clusters: [{name: member1, replicas: 2}, {name: member2, replicas: 1}]\n`;
-    const base = { ...BASE, 'status/placements/shop/deployment.apps-web.yaml': placement };
+    const base: Record<string, string> = { ...BASE, 'status/placements/shop/deployment.apps-web.yaml': placement };
     const { 'policies/web.yaml': _gone, ...head } = base;
     const p = plan(head, base);
     expect(p.clusters.flatMap((c) => names(c.removed))).toEqual([]);
+    // Without a recorded placement there is nothing to keep: the objects go.
+    const { 'policies/web.yaml': _policy, ...bare } = BASE;
+    expect(plan(bare).clusters.flatMap((c) => names(c.removed))).toEqual(['Deployment/web', 'Deployment/web']);
   });
 });
 
