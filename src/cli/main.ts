@@ -8,6 +8,7 @@ import { FleetFileError, FlotillaError } from '../model/errors.js';
 import { registerTestbedCommands } from './testbed.js';
 import { registerRunCommands } from './run.js';
 import { registerFleetCommands } from './fleet.js';
+import { registerPlanCommand } from './plan.js';
 import { registerRollbackCommand } from './rollback.js';
 
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: () => {} })
     .exitOverride();
   registerFleetCommands(program);
+  registerPlanCommand(program);
   registerRunCommands(program);
   registerRollbackCommand(program);
   registerTestbedCommands(program);

@@ -17,16 +17,15 @@ import {
   type FlatTree,
   type TreeChange,
 } from '../git/tree-changes.js';
-import { loadFleet } from '../load/index.js';
 import { SourceError, UsageError } from '../model/errors.js';
 import type { FleetFile } from '../model/fleet.js';
-import { compareRefs, formatRef, identityKey, type ObjectRef } from '../model/refs.js';
-import { scheduleFleet } from '../schedule/index.js';
+import { formatPlanText, planFleetChange } from '../plan/index.js';
 import { isFleetPath, isRemoteSource, isSafeRelativePath } from '../source/paths.js';
 import { cacheRoot } from '../testbed/paths.js';
 import { branchArgument, pathArgument, revisionArgument } from './fleet-source.js';
 import { setExitCode } from './main.js';
 import { gitAuthFromEnv } from './run.js';
+import { controllerPruneRefusal } from './plan.js';
 
 export interface RollbackFlags {
   to?: string;
@@ -188,15 +187,15 @@ function commitMessage(text: string, trailer: string): string {
   return body.includes(trailer) ? `${body}\n` : `${body}\n\n${trailer}\n`;
 }
 
-/** The files the commit changes, then the placements that change with them. */
+/** The files the commit changes, then the plan of the change (placements and objects per cluster), as `plan` shows it. */
 async function changeSummary(repo: FleetRepository, tip: string, tipTree: FlatTree, changes: TreeChange[]): Promise<string[]> {
   const marks = { added: 'A', modified: 'M', deleted: 'D' } as const;
   const lines = changes.map((c) => `${marks[changeKind(tipTree, c)]} ${c.path}`);
   const { snapshotFiles } = await import('../git/repo.js');
   const before = snapshotFiles(await repo.readFleet(tip));
   const after = await fleetFilesAfter(repo, before, changes);
-  const placement = placementChanges(before, after);
-  lines.push(...(placement.length ? ['placement:', ...placement.map((l) => `  ${l}`)] : ['placement: unchanged']));
+  const plan = planFleetChange({ revision: tip, files: before }, { revision: 'ROLLBACK', files: after }, { pruneRefusal: controllerPruneRefusal });
+  lines.push('', ...formatPlanText(plan).trimEnd().split('\n'));
   return lines;
 }
 
@@ -209,30 +208,4 @@ async function fleetFilesAfter(repo: FleetRepository, before: FleetFile[], chang
     else files.set(c.path, { path: c.path, content: await repo.readBlob(c.entry.oid) });
   }
   return [...files.values()];
-}
-
-/**
- * Resources whose clusters or replica counts differ between two fleets, one line each: `Deployment/shop/web:
- * member1 2→1, member3 -→1` (`-`: not placed there). A stand-in for the plan module's fuller comparison.
- */
-export function placementChanges(baseFiles: FleetFile[], headFiles: FleetFile[]): string[] {
-  const base = placementsOf(baseFiles);
-  const head = placementsOf(headFiles);
-  const refs = new Map<string, ObjectRef>();
-  for (const [key, p] of [...base, ...head]) refs.set(key, p.ref);
-  const lines: string[] = [];
-  for (const [key, ref] of [...refs].sort(([, a], [, b]) => compareRefs(a, b))) {
-    const was = base.get(key)?.clusters ?? new Map<string, number>();
-    const now = head.get(key)?.clusters ?? new Map<string, number>();
-    const names = [...new Set([...was.keys(), ...now.keys()])].sort();
-    const moves = names.filter((n) => was.get(n) !== now.get(n)).map((n) => `${n} ${was.get(n) ?? '-'}→${now.get(n) ?? '-'}`);
-    if (moves.length) lines.push(`${formatRef(ref)}: ${moves.join(', ')}`);
-  }
-  return lines;
-}
-
-function placementsOf(files: FleetFile[]): Map<string, { ref: ObjectRef; clusters: Map<string, number> }> {
-  // The inventory is the controller's bookkeeping, not part of the fleet model.
-  const fleet = loadFleet(files.filter((f) => !f.path.startsWith('status/inventory/')));
-  return new Map(scheduleFleet(fleet, { explain: false }).decisions.map((d) => [identityKey(d.resource), { ref: d.resource, clusters: new Map(d.clusters.map((c) => [c.name, c.replicas])) }]));
 }
