@@ -8,6 +8,8 @@ import { FleetFileError, FlotillaError } from '../model/errors.js';
 import { registerTestbedCommands } from './testbed.js';
 import { registerRunCommands } from './run.js';
 import { registerFleetCommands } from './fleet.js';
+import { registerStatusCommand } from './status.js';
+import { registerHistoryCommand } from './history.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: () => {} })
     .exitOverride();
   registerFleetCommands(program);
+  registerStatusCommand(program);
+  registerHistoryCommand(program);
   registerRunCommands(program);
   registerTestbedCommands(program);
   return program;

@@ -75,6 +75,23 @@ export interface FleetSnapshot {
   desiredFingerprint: string;
 }
 
+/** A commit as history walks need it; `committedAt` is the committer date in seconds. */
+export interface CommitInfo {
+  commit: string;
+  tree: string;
+  parents: string[];
+  author: { name: string; email: string; timestamp: number };
+  committedAt: number;
+  message: string;
+}
+
+/** A fleet file that differs between two trees: blob ids, null where the file is absent. */
+export interface FileChange {
+  path: string;
+  before: string | null;
+  after: string | null;
+}
+
 export type StatusWrite = { path: string; content: Uint8Array | null };
 
 export type CommitOutcome =
@@ -424,6 +441,51 @@ export class FleetRepository {
   async log(rev: string, depth = 20) {
     // isomorphic-git would read any string as a path under the gitdir: only resolved commits reach it.
     return git.log({ fs: this.io.fs, gitdir: this.gitdir, ref: await this.resolve(rev), depth, cache: this.cache });
+  }
+
+  /** One commit's parents, author, committer date and message (for history walks). */
+  async commitInfo(oid: string): Promise<CommitInfo> {
+    const { commit } = await guardObjectRead('commit', oid, () => git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid, cache: this.cache }));
+    return {
+      commit: oid,
+      tree: commit.tree,
+      parents: commit.parent,
+      author: { name: commit.author.name, email: commit.author.email, timestamp: commit.author.timestamp },
+      committedAt: commit.committer.timestamp,
+      message: commit.message,
+    };
+  }
+
+  /**
+   * The fleet files that differ between two root trees (`before` undefined: the empty tree), by blob id.
+   * Subtrees with the same id are skipped without being read, so a commit costs what it changed.
+   */
+  async changedFleetFiles(before: string | undefined, after: string): Promise<FileChange[]> {
+    const out: FileChange[] = [];
+    await this.diffTrees(before, after, '', out);
+    return byPath(out);
+  }
+
+  private async diffTrees(before: string | undefined, after: string | undefined, prefix: string, out: FileChange[]): Promise<void> {
+    const a = new Map((before ? await this.readTree(before) : []).map((e) => [e.path, e]));
+    const b = new Map((after ? await this.readTree(after) : []).map((e) => [e.path, e]));
+    for (const name of new Set([...a.keys(), ...b.keys()])) {
+      const x = a.get(name);
+      const y = b.get(name);
+      if (x?.oid === y?.oid && x?.mode === y?.mode) continue;
+      const path = prefix ? `${prefix}/${name}` : name;
+      const treeOf = (e: TreeEntry | undefined) => (e?.type === 'tree' ? e.oid : undefined);
+      const blobOf = (e: TreeEntry | undefined) => (e?.type === 'blob' && e.mode !== '120000' ? e.oid : null);
+      if ((treeOf(x) || treeOf(y)) && isFleetPath(`${path}/x.yaml`)) await this.diffTrees(treeOf(x), treeOf(y), path, out);
+      const old = blobOf(x);
+      const now = blobOf(y);
+      if ((old || now) && old !== now && isFleetPath(path)) out.push({ path, before: old, after: now });
+    }
+  }
+
+  /** A blob by id (cached: history walks read the same blob on both sides of consecutive commits). */
+  async readBlob(oid: string): Promise<Uint8Array> {
+    return this.blob(oid);
   }
 
   private credentials() {
