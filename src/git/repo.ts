@@ -111,6 +111,7 @@ export class FleetRepository {
   private readonly cache: object = {};
   private readonly blobCache = new Map<string, Uint8Array>();
   private readonly treeCache = new Map<string, SubtreeContent>();
+  private readonly historyTrees = new Map<string, Promise<TreeEntry[]>>();
   private writeChain: Promise<unknown> = Promise.resolve();
   /** The last snapshot read: a quiet tick (same tip) costs a fetch and nothing more. */
   private lastSnapshot?: FleetSnapshot;
@@ -467,8 +468,10 @@ export class FleetRepository {
   }
 
   private async diffTrees(before: string | undefined, after: string | undefined, prefix: string, out: FileChange[]): Promise<void> {
-    const a = new Map((before ? await this.readTree(before) : []).map((e) => [e.path, e]));
-    const b = new Map((after ? await this.readTree(after) : []).map((e) => [e.path, e]));
+    const [x, y] = await Promise.all([before ? this.historyTree(before) : [], after ? this.historyTree(after) : []]);
+    const a = new Map(x.map((e) => [e.path, e]));
+    const b = new Map(y.map((e) => [e.path, e]));
+    const nested: Promise<void>[] = [];
     for (const name of new Set([...a.keys(), ...b.keys()])) {
       const x = a.get(name);
       const y = b.get(name);
@@ -476,11 +479,27 @@ export class FleetRepository {
       const path = prefix ? `${prefix}/${name}` : name;
       const treeOf = (e: TreeEntry | undefined) => (e?.type === 'tree' ? e.oid : undefined);
       const blobOf = (e: TreeEntry | undefined) => (e?.type === 'blob' && e.mode !== '120000' ? e.oid : null);
-      if ((treeOf(x) || treeOf(y)) && isFleetPath(`${path}/x.yaml`)) await this.diffTrees(treeOf(x), treeOf(y), path, out);
+      if ((treeOf(x) || treeOf(y)) && isFleetPath(`${path}/x.yaml`)) nested.push(this.diffTrees(treeOf(x), treeOf(y), path, out));
       const old = blobOf(x);
       const now = blobOf(y);
       if ((old || now) && old !== now && isFleetPath(path)) out.push({ path, before: old, after: now });
     }
+    await Promise.all(nested);
+  }
+
+  /**
+   * A tree for history walks, remembered: walking back, each commit's trees are the next one's parent trees, and
+   * every object read from isomorphic-git costs a millisecond or more. Bounded, so a huge walk cannot hoard memory.
+   */
+  private historyTree(oid: string): Promise<TreeEntry[]> {
+    const hit = this.historyTrees.get(oid);
+    if (hit) return hit;
+    const tree = this.readTree(oid);
+    if (this.historyTrees.size >= 20_000) this.historyTrees.clear();
+    // The promise is kept, so concurrent diffs of neighbouring commits read a shared tree once.
+    this.historyTrees.set(oid, tree);
+    tree.catch(() => this.historyTrees.delete(oid));
+    return tree;
   }
 
   /** A blob by id (cached: history walks read the same blob on both sides of consecutive commits). */
