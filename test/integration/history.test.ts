@@ -5,9 +5,9 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATE_DIR } from '../../src/cli/init.js';
+import { captureCli } from '../support/cli-capture.js';
 import { gitCmd } from '../support/git.js';
 
 const root = mkdtempSync(join(tmpdir(), 'flotilla-history-'));
@@ -103,18 +103,7 @@ beforeAll(() => {
   sha.c6 = commit(6, 'flotilla: status', true);
 });
 
-let out: string[];
-let err: string[];
-beforeEach(() => {
-  out = [];
-  err = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-});
-afterEach(() => vi.restoreAllMocks());
-
-const run = (...args: string[]) => main(['node', 'flotilla', ...args]);
-const json = () => JSON.parse(out.join('\n')) as Record<string, unknown>;
+const { out, err, run, json } = captureCli();
 
 const entry = (c: string, day: number, subject: string, type: 'desired' | 'status', extra: Record<string, unknown> = {}) => ({
   commit: sha[c],
