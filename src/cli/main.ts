@@ -10,6 +10,8 @@ import { registerRunCommands } from './run.js';
 import { registerFleetCommands } from './fleet.js';
 import { registerPlanCommand } from './plan.js';
 import { registerRollbackCommand } from './rollback.js';
+import { registerStatusCommand } from './status.js';
+import { registerHistoryCommand } from './history.js';
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerFleetCommands(program);
   registerPlanCommand(program);
+  registerStatusCommand(program);
+  registerHistoryCommand(program);
   registerRunCommands(program);
   registerRollbackCommand(program);
   registerTestbedCommands(program);

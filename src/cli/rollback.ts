@@ -179,7 +179,7 @@ function scopeText(paths: readonly string[]): string {
 }
 
 function describe(info: CommitInfo): string {
-  return `${info.oid.slice(0, 7)} (${info.subject})`;
+  return `${info.commit.slice(0, 7)} (${info.subject})`;
 }
 
 function commitMessage(text: string, trailer: string): string {

@@ -78,19 +78,31 @@ export interface FleetSnapshot {
   desiredFingerprint: string;
 }
 
+/** A commit as history walks need it; `committedAt` is the committer date in seconds. */
+export interface CommitInfo {
+  commit: string;
+  tree: string;
+  parents: string[];
+  author: { name: string; email: string; timestamp: number };
+  committedAt: number;
+  message: string;
+  /** The first line of the message. */
+  subject: string;
+}
+
+/** A fleet file that differs between two trees: blob ids, null where the file is absent. */
+export interface FileChange {
+  path: string;
+  before: string | null;
+  after: string | null;
+}
+
 export type StatusWrite = { path: string; content: Uint8Array | null };
 /** A tree edit: new content, or an object already in the repository (kept with its mode). */
 type TreeWrite = StatusWrite | { path: string; entry: EntryRef };
 
 /** A commit written by `commitChanges`, or the tip that moved under it (nothing was published). */
 export type ChangeOutcome = { kind: 'committed'; commit: string } | { kind: 'moved'; tip: string };
-
-export interface CommitInfo {
-  oid: string;
-  parents: string[];
-  /** The first line of the message. */
-  subject: string;
-}
 
 export type CommitOutcome =
   | { kind: 'unchanged' }
@@ -109,6 +121,7 @@ export class FleetRepository {
   private readonly cache: object = {};
   private readonly blobCache = new Map<string, Uint8Array>();
   private readonly treeCache = new Map<string, SubtreeContent>();
+  private readonly historyTrees = new Map<string, Promise<TreeEntry[]>>();
   private writeChain: Promise<unknown> = Promise.resolve();
   /** The last snapshot read: a quiet tick (same tip) costs a fetch and nothing more. */
   private lastSnapshot?: FleetSnapshot;
@@ -254,7 +267,7 @@ export class FleetRepository {
     const hit = this.treeCache.get(key);
     if (hit) return hit;
     const content = await this.fleetContent(await this.readTree(treeOid), prefix);
-    this.treeCache.set(key, content);
+    boundedSet(this.treeCache, key, content);
     return content;
   }
 
@@ -284,7 +297,7 @@ export class FleetRepository {
     const hit = this.blobCache.get(oid);
     if (hit) return hit;
     const { blob } = await guardObjectRead('blob', oid, () => git.readBlob({ fs: this.io.fs, gitdir: this.gitdir, oid, cache: this.cache }));
-    this.blobCache.set(oid, blob);
+    boundedSet(this.blobCache, oid, blob);
     return blob;
   }
 
@@ -433,11 +446,6 @@ export class FleetRepository {
     return out;
   }
 
-  async commitInfo(oid: string): Promise<CommitInfo> {
-    const { commit } = await guardObjectRead('commit', oid, () => git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid, cache: this.cache }));
-    return { oid, parents: commit.parent, subject: commit.message.split('\n', 1)[0] ?? '' };
-  }
-
   /** `user.name` and `user.email` from the repository's own config, when both are set. */
   async configuredIdentity(): Promise<Identity | undefined> {
     const read = (path: string) => git.getConfig({ fs: this.io.fs, gitdir: this.gitdir, path }).then((v: unknown) => (typeof v === 'string' && v ? v : undefined));
@@ -535,6 +543,64 @@ export class FleetRepository {
     return git.log({ fs: this.io.fs, gitdir: this.gitdir, ref: await this.resolve(rev), depth, cache: this.cache });
   }
 
+  /** One commit's parents, author, committer date and message (for history walks). */
+  async commitInfo(oid: string): Promise<CommitInfo> {
+    const { commit } = await guardObjectRead('commit', oid, () => git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid, cache: this.cache }));
+    return {
+      commit: oid,
+      tree: commit.tree,
+      parents: commit.parent,
+      author: { name: commit.author.name, email: commit.author.email, timestamp: commit.author.timestamp },
+      committedAt: commit.committer.timestamp,
+      message: commit.message,
+      subject: commit.message.split('\n', 1)[0] ?? '',
+    };
+  }
+
+  /**
+   * The fleet files that differ between two root trees (`before` undefined: the empty tree), by blob id.
+   * Subtrees with the same id are skipped without being read, so a commit costs what it changed.
+   */
+  async changedFleetFiles(before: string | undefined, after: string): Promise<FileChange[]> {
+    const out: FileChange[] = [];
+    await this.diffTrees(before, after, '', out);
+    return byPath(out);
+  }
+
+  private async diffTrees(before: string | undefined, after: string | undefined, prefix: string, out: FileChange[]): Promise<void> {
+    const [x, y] = await Promise.all([before ? this.historyTree(before) : [], after ? this.historyTree(after) : []]);
+    const a = new Map(x.map((e) => [e.path, e]));
+    const b = new Map(y.map((e) => [e.path, e]));
+    const nested: Promise<void>[] = [];
+    for (const name of new Set([...a.keys(), ...b.keys()])) {
+      const x = a.get(name);
+      const y = b.get(name);
+      if (x?.oid === y?.oid && x?.mode === y?.mode) continue;
+      const path = prefix ? `${prefix}/${name}` : name;
+      const treeOf = (e: TreeEntry | undefined) => (e?.type === 'tree' ? e.oid : undefined);
+      const blobOf = (e: TreeEntry | undefined) => (e?.type === 'blob' && e.mode !== '120000' ? e.oid : null);
+      if ((treeOf(x) || treeOf(y)) && isFleetPath(`${path}/x.yaml`)) nested.push(this.diffTrees(treeOf(x), treeOf(y), path, out));
+      const old = blobOf(x);
+      const now = blobOf(y);
+      if ((old || now) && old !== now && isFleetPath(path)) out.push({ path, before: old, after: now });
+    }
+    await Promise.all(nested);
+  }
+
+  /**
+   * A tree for history walks, remembered: walking back, each commit's trees are the next one's parent trees, and
+   * every object read from isomorphic-git costs a millisecond or more. Bounded, so a huge walk cannot hoard memory.
+   */
+  private historyTree(oid: string): Promise<TreeEntry[]> {
+    const hit = this.historyTrees.get(oid);
+    if (hit) return hit;
+    const tree = this.readTree(oid);
+    // The promise is kept, so concurrent diffs of neighbouring commits read a shared tree once.
+    boundedSet(this.historyTrees, oid, tree);
+    tree.catch(() => this.historyTrees.delete(oid));
+    return tree;
+  }
+
   private credentials() {
     if (!this.auth) return { cancel: true };
     if (this.auth.token) return { username: this.auth.username ?? 'flotilla', password: this.auth.token };
@@ -609,4 +675,16 @@ async function mkdirp(fs: PromiseFsClient, dir: string): Promise<void> {
     await mkdirp(fs, dirname(dir));
     await fs.promises.mkdir(dir);
   }
+}
+
+/**
+ * Object caches live as long as the controller: each holds at most CACHE_ENTRIES and starts over when full, so a
+ * fleet whose status changes every pass for weeks does not grow memory without end (objects are immutable, so a
+ * cleared cache only costs re-reads).
+ */
+const CACHE_ENTRIES = 20_000;
+
+function boundedSet<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  if (cache.size >= CACHE_ENTRIES) cache.clear();
+  cache.set(key, value);
 }

@@ -5,27 +5,16 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { TEMPLATE_DIR } from '../../src/cli/init.js';
+import { captureCli } from '../support/cli-capture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'flotilla-cli-'));
 const fleet = join(root, 'fleet');
 cpSync(TEMPLATE_DIR, fleet, { recursive: true });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-let out: string[];
-let err: string[];
-beforeEach(() => {
-  out = [];
-  err = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-});
-afterEach(() => vi.restoreAllMocks());
-
-const run = (...args: string[]) => main(['node', 'flotilla', ...args]);
-const json = () => JSON.parse(out.join('\n')) as Record<string, unknown>;
+const { out, err, run, json } = captureCli();
 
 describe('flotilla validate', () => {
   it('reports a valid fleet with exit code 0', async () => {

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const PURE_FOLDERS = ['src/model', 'src/match', 'src/load', 'src/schedule', 'src/render', 'src/health', 'src/drift', 'src/plan', 'src/util'];
+const PURE_FOLDERS = ['src/model', 'src/match', 'src/load', 'src/schedule', 'src/render', 'src/health', 'src/drift', 'src/plan', 'src/audit', 'src/util'];
 const FORBIDDEN = [
   /^node:(fs|fs\/promises|net|http|https|http2|child_process|dgram|dns|tls|cluster|worker_threads)$/,
   /^(fs|net|http|https|child_process|dns|tls)$/,
