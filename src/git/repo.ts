@@ -6,15 +6,19 @@
  * All I/O is injected in isomorphic-git's own style (`fs`, `http`) and so is the clock (`now`): tests can run
  * the repository in memory, count requests, or pin commit dates.
  */
-import nodeFs from 'node:fs';
+import nodeFs, { type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import git, { Errors, type HttpClient, type PromiseFsClient, type TreeEntry } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
+import { GitIndexManager } from 'isomorphic-git/managers';
+import { FileSystem } from 'isomorphic-git/models';
+import pLimit from 'p-limit';
 import type { FleetFile } from '../model/fleet.js';
 import { SourceError } from '../model/errors.js';
 import { sha256Hex } from '../util/canonical.js';
 import { DESIRED_ROOTS, isFleetPath, isRemoteSource } from '../source/paths.js';
 import { guardObjectRead, isObjectError, reasonOf } from './objects.js';
+import { updateTree } from './status-tree.js';
 import { resolveRevision, show } from './revision.js';
 export { isRemoteSource };
 
@@ -89,6 +93,9 @@ interface SubtreeContent {
 }
 
 type Io = Required<GitIo>;
+
+/** Working-tree files written at once when a checked-out branch is refreshed. */
+const WORKTREE_CONCURRENCY = 16;
 
 export class FleetRepository {
   private readonly cache: object = {};
@@ -276,7 +283,7 @@ export class FleetRepository {
       let parent = base;
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const { commit: parentCommit } = await git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid: parent, cache: this.cache });
-        const tree = await this.updateTree(parentCommit.tree, writes);
+        const { tree, blobs } = await updateTree({ fs: this.io.fs, gitdir: this.gitdir, cache: this.cache }, parentCommit.tree, writes);
         if (tree === parentCommit.tree) return { kind: 'unchanged' } as const;
         const now = { timestamp: Math.floor(this.io.now().getTime() / 1000), timezoneOffset: 0 };
         const oid = await git.writeCommit({
@@ -290,7 +297,7 @@ export class FleetRepository {
             message: message.endsWith('\n') ? message : `${message}\n`,
           },
         });
-        const published = await this.publish(parent, oid, writes);
+        const published = await this.publish(parent, oid, writes, blobs);
         if (published === 'ok') return { kind: 'committed', commit: oid, attempts: attempt } as const;
         const tip = published.tip;
         if ((await this.desiredFingerprint(tip)) !== fingerprint) return { kind: 'superseded', tip } as const;
@@ -302,7 +309,7 @@ export class FleetRepository {
     });
   }
 
-  private async publish(parent: string, oid: string, writes: StatusWrite[]): Promise<'ok' | { tip: string }> {
+  private async publish(parent: string, oid: string, writes: StatusWrite[], blobs: Map<string, string>): Promise<'ok' | { tip: string }> {
     const ref = `refs/heads/${this.branch}`;
     if (this.remoteUrl) {
       await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref, value: oid, force: true });
@@ -341,69 +348,49 @@ export class FleetRepository {
     const current = await git.resolveRef({ fs: this.io.fs, gitdir: this.gitdir, ref });
     if (current !== parent) return { tip: current };
     await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref, value: oid, force: true });
-    await this.refreshCheckedOutStatus(writes);
+    await this.refreshCheckedOutStatus(writes, blobs);
     return 'ok';
   }
 
   /**
    * In a local repository with the branch checked out, moving the ref alone would leave `git status` showing
    * our status files as changed: write the same files to the working tree and the index (only status/ paths).
+   * The index is read and written once for the whole commit, its entries taking the blob ids the commit already
+   * computed (`git add` per file would rewrite the whole index, and hash every file again, once per file).
    */
-  private async refreshCheckedOutStatus(writes: StatusWrite[]): Promise<void> {
+  private async refreshCheckedOutStatus(writes: StatusWrite[], blobs: Map<string, string>): Promise<void> {
     const dir = this.worktree;
     if (!dir) return;
     const checkedOut = await git.currentBranch({ fs: this.io.fs, gitdir: this.gitdir, fullname: false }).catch(() => undefined);
     if (checkedOut !== this.branch) return;
     const { promises: fs } = this.io.fs;
-    for (const w of writes) {
-      const file = join(dir, w.path);
-      if (w.content === null) {
-        await fs.unlink(file).catch((err: NodeJS.ErrnoException) => {
-          if (err.code !== 'ENOENT') throw err;
-        });
-        await git.remove({ fs: this.io.fs, dir, gitdir: this.gitdir, filepath: w.path, cache: this.cache });
-      } else {
-        await mkdirp(this.io.fs, dirname(file));
-        await fs.writeFile(file, w.content);
-        await git.add({ fs: this.io.fs, dir, gitdir: this.gitdir, filepath: w.path, cache: this.cache });
+    const latest = new Map(writes.map((w) => [w.path, w.content]));
+    for (const parent of new Set([...latest].filter(([, content]) => content !== null).map(([path]) => dirname(join(dir, path))))) {
+      await mkdirp(this.io.fs, parent);
+    }
+    const limit = pLimit(WORKTREE_CONCURRENCY);
+    const stats = new Map<string, Stats>();
+    await Promise.all(
+      [...latest].map(([path, content]) =>
+        limit(async () => {
+          const file = join(dir, path);
+          if (content === null) {
+            await fs.unlink(file).catch((err: NodeJS.ErrnoException) => {
+              if (err.code !== 'ENOENT') throw err;
+            });
+          } else {
+            await fs.writeFile(file, content);
+            stats.set(path, await fs.lstat(file));
+          }
+        }),
+      ),
+    );
+    await GitIndexManager.acquire({ fs: new FileSystem(this.io.fs), gitdir: this.gitdir, cache: this.cache }, (index) => {
+      for (const [path, content] of latest) {
+        if (content === null) index.delete({ filepath: path });
+        else index.insert({ filepath: path, stats: stats.get(path), oid: blobs.get(path) });
       }
-    }
-  }
-
-  /** A new tree: `base` with `writes` applied (paths `/`-separated; null removes; empty trees disappear). */
-  private async updateTree(base: string | undefined, writes: StatusWrite[]): Promise<string> {
-    const entries = base ? (await git.readTree({ fs: this.io.fs, gitdir: this.gitdir, oid: base, cache: this.cache })).tree : [];
-    const byName = new Map(entries.map((e) => [e.path, e]));
-    const groups = new Map<string, StatusWrite[]>();
-    for (const w of writes) {
-      const slash = w.path.indexOf('/');
-      if (slash < 0) {
-        if (w.content === null) byName.delete(w.path);
-        else {
-          const oid = await git.writeBlob({ fs: this.io.fs, gitdir: this.gitdir, blob: w.content });
-          byName.set(w.path, { mode: '100644', path: w.path, oid, type: 'blob' });
-        }
-      } else {
-        const head = w.path.slice(0, slash);
-        const list = groups.get(head) ?? [];
-        list.push({ path: w.path.slice(slash + 1), content: w.content });
-        groups.set(head, list);
-      }
-    }
-    for (const [name, sub] of groups) {
-      const existing = byName.get(name);
-      const subtree = await this.updateTree(existing?.type === 'tree' ? existing.oid : undefined, sub);
-      const empty = (await git.readTree({ fs: this.io.fs, gitdir: this.gitdir, oid: subtree, cache: this.cache })).tree.length === 0;
-      if (empty) byName.delete(name);
-      else byName.set(name, { mode: '040000', path: name, oid: subtree, type: 'tree' });
-    }
-    // Git orders tree entries by name, comparing directories as if they ended in '/'.
-    const sorted = [...byName.values()].sort((a, b) => {
-      const ka = a.type === 'tree' ? `${a.path}/` : a.path;
-      const kb = b.type === 'tree' ? `${b.path}/` : b.path;
-      return ka < kb ? -1 : ka > kb ? 1 : 0;
     });
-    return git.writeTree({ fs: this.io.fs, gitdir: this.gitdir, tree: sorted });
   }
 
   /** Files under `dir/` (e.g. `status`) at a revision, as path → content. */
