@@ -44,6 +44,10 @@ export interface GitIo {
   http?: HttpClient;
   /** The clock for commit dates. Default: the system clock. */
   now?: () => Date;
+  /** Numbers in [0, 1) for the jitter between push retries. Default: Math.random. */
+  random?: () => number;
+  /** Waits between push retries. Default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface OpenOptions extends GitIo {
@@ -94,6 +98,8 @@ interface SubtreeContent {
 
 type Io = Required<GitIo>;
 
+/** Scale of the random wait between push retries (see retryDelayMs). */
+const RETRY_BASE_MS = 25;
 /** Working-tree files written at once when a checked-out branch is refreshed. */
 const WORKTREE_CONCURRENCY = 16;
 
@@ -117,7 +123,13 @@ export class FleetRepository {
 
   static async open(opts: OpenOptions): Promise<FleetRepository> {
     const author = opts.author ?? BOT_IDENTITY;
-    const io: Io = { fs: opts.fs ?? nodeFs, http: opts.http ?? nodeHttp, now: opts.now ?? (() => new Date()) };
+    const io: Io = {
+      fs: opts.fs ?? nodeFs,
+      http: opts.http ?? nodeHttp,
+      now: opts.now ?? (() => new Date()),
+      random: opts.random ?? Math.random,
+      sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    };
     const { fs } = io;
     if (isRemoteSource(opts.source)) {
       const gitdir = join(opts.cacheDir, 'repos', sha256Hex(`${opts.source}#${opts.branch}`).slice(0, 16) + '.git');
@@ -302,8 +314,7 @@ export class FleetRepository {
         const tip = published.tip;
         if ((await this.desiredFingerprint(tip)) !== fingerprint) return { kind: 'superseded', tip } as const;
         parent = tip;
-        // Jittered back-off so two writers do not collide again in lock-step.
-        await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * attempt));
+        await this.io.sleep(retryDelayMs(attempt, this.io.random()));
       }
       throw new SourceError('E_PUSH_RETRIES', `could not publish the status commit after ${maxAttempts} attempts: the branch keeps moving`, {});
     });
@@ -424,6 +435,15 @@ export class FleetRepository {
     this.writeChain = run.catch(() => undefined);
     return run;
   }
+}
+
+/**
+ * The wait before retry `attempt` (1-based): random in [0, 25 ms × 2^attempt), "full jitter". The fetch that
+ * precedes a retry already spaces writers by a round trip; the jitter only has to break lock-step, and keeping it
+ * short lets a burst of pushes settle in well under a second or two rather than several.
+ */
+export function retryDelayMs(attempt: number, random: number): number {
+  return Math.floor(random * RETRY_BASE_MS * 2 ** attempt);
 }
 
 /** Never print credentials embedded in a URL. */
