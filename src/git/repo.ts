@@ -6,16 +6,20 @@
  * All I/O is injected in isomorphic-git's own style (`fs`, `http`) and so is the clock (`now`): tests can run
  * the repository in memory, count requests, or pin commit dates.
  */
-import nodeFs from 'node:fs';
+import nodeFs, { type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import git, { Errors, type HttpClient, type PromiseFsClient, type TreeEntry } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
+import { GitIndexManager } from 'isomorphic-git/managers';
+import { FileSystem } from 'isomorphic-git/models';
+import pLimit from 'p-limit';
 import type { FleetFile } from '../model/fleet.js';
 import { observedTrailer } from '../record/trailers.js';
 import { SourceError } from '../model/errors.js';
 import { sha256Hex } from '../util/canonical.js';
 import { DESIRED_ROOTS, isFleetPath, isRemoteSource } from '../source/paths.js';
 import { guardObjectRead, isObjectError, reasonOf } from './objects.js';
+import { updateTree } from './status-tree.js';
 import { resolveRevision, show } from './revision.js';
 import type { EntryRef, TreeChange } from './tree-changes.js';
 export { isRemoteSource };
@@ -42,6 +46,10 @@ export interface GitIo {
   http?: HttpClient;
   /** The clock for commit dates. Default: the system clock. */
   now?: () => Date;
+  /** Numbers in [0, 1) for the jitter between push retries. Default: Math.random. */
+  random?: () => number;
+  /** Waits between push retries. Default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface OpenOptions extends GitIo {
@@ -117,6 +125,11 @@ interface SubtreeContent {
 
 type Io = Required<GitIo>;
 
+/** Scale of the random wait between push retries (see retryDelayMs). */
+const RETRY_BASE_MS = 25;
+/** Working-tree files written at once when a checked-out branch is refreshed. */
+const WORKTREE_CONCURRENCY = 16;
+
 export class FleetRepository {
   private readonly cache: object = {};
   private readonly blobCache = new Map<string, Uint8Array>();
@@ -138,7 +151,13 @@ export class FleetRepository {
 
   static async open(opts: OpenOptions): Promise<FleetRepository> {
     const author = opts.author ?? BOT_IDENTITY;
-    const io: Io = { fs: opts.fs ?? nodeFs, http: opts.http ?? nodeHttp, now: opts.now ?? (() => new Date()) };
+    const io: Io = {
+      fs: opts.fs ?? nodeFs,
+      http: opts.http ?? nodeHttp,
+      now: opts.now ?? (() => new Date()),
+      random: opts.random ?? Math.random,
+      sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    };
     const { fs } = io;
     if (isRemoteSource(opts.source)) {
       if (!opts.branch) throw new SourceError('E_NO_BRANCH', `a remote repository needs a branch: ${redact(opts.source)}`, { url: redact(opts.source) });
@@ -314,7 +333,7 @@ export class FleetRepository {
       let parent = base;
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const { commit: parentCommit } = await git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid: parent, cache: this.cache });
-        const tree = await this.updateTree(parentCommit.tree, writes);
+        const { tree, blobs } = await updateTree({ fs: this.io.fs, gitdir: this.gitdir, cache: this.cache }, parentCommit.tree, writes);
         if (tree === parentCommit.tree) return { kind: 'unchanged' } as const;
         const now = { timestamp: Math.floor(this.io.now().getTime() / 1000), timezoneOffset: 0 };
         const oid = await git.writeCommit({
@@ -328,19 +347,18 @@ export class FleetRepository {
             message: message.endsWith('\n') ? message : `${message}\n`,
           },
         });
-        const published = await this.publish(parent, oid, writes);
+        const published = await this.publish(parent, oid, (dir) => this.refreshCheckedOutStatus(dir, writes, blobs));
         if (published === 'ok') return { kind: 'committed', commit: oid, attempts: attempt } as const;
         const tip = published.tip;
         if ((await this.desiredFingerprint(tip)) !== fingerprint) return { kind: 'superseded', tip } as const;
         parent = tip;
-        // Jittered back-off so two writers do not collide again in lock-step.
-        await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * attempt));
+        await this.io.sleep(retryDelayMs(attempt, this.io.random()));
       }
       throw new SourceError('E_PUSH_RETRIES', `could not publish the status commit after ${maxAttempts} attempts: the branch keeps moving`, {});
     });
   }
 
-  private async publish(parent: string, oid: string, writes: TreeWrite[]): Promise<'ok' | { tip: string }> {
+  private async publish(parent: string, oid: string, refreshWorktree: (dir: string) => Promise<void>): Promise<'ok' | { tip: string }> {
     const ref = `refs/heads/${this.branch}`;
     if (this.remoteUrl) {
       await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref, value: oid, force: true });
@@ -381,7 +399,8 @@ export class FleetRepository {
     const current = await git.resolveRef({ fs: this.io.fs, gitdir: this.gitdir, ref });
     if (current !== parent) return { tip: current };
     await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref, value: oid, force: true });
-    await this.refreshCheckedOut(writes);
+    const dir = await this.checkedOutWorktree();
+    if (dir) await refreshWorktree(dir);
     return 'ok';
   }
 
@@ -398,9 +417,7 @@ export class FleetRepository {
    * the written files as changed: write the same files to the working tree and the index. Deletions go first,
    * so a file may replace a directory that emptied.
    */
-  private async refreshCheckedOut(writes: TreeWrite[]): Promise<void> {
-    const dir = await this.checkedOutWorktree();
-    if (!dir) return;
+  private async refreshCheckedOut(dir: string, writes: TreeWrite[]): Promise<void> {
     const { promises: fs } = this.io.fs;
     const deleted = (w: TreeWrite) => 'content' in w && w.content === null;
     for (const w of [...writes.filter(deleted), ...writes.filter((w) => !deleted(w))]) {
@@ -474,53 +491,53 @@ export class FleetRepository {
     return this.withWriteLock(async () => {
       const { commit: baseCommit } = await git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid: base, cache: this.cache });
       const writes: TreeWrite[] = changes.map((c) => (c.entry ? { path: c.path, entry: c.entry } : { path: c.path, content: null }));
-      const tree = await this.updateTree(baseCommit.tree, writes);
+      const { tree } = await updateTree({ fs: this.io.fs, gitdir: this.gitdir, cache: this.cache }, baseCommit.tree, writes);
       const now = { timestamp: Math.floor(this.io.now().getTime() / 1000), timezoneOffset: 0 };
       const oid = await git.writeCommit({
         fs: this.io.fs,
         gitdir: this.gitdir,
         commit: { tree, parent: [base], author: { ...author, ...now }, committer: { ...committer, ...now }, message: message.endsWith('\n') ? message : `${message}\n` },
       });
-      const published = await this.publish(base, oid, writes);
+      const published = await this.publish(base, oid, (dir) => this.refreshCheckedOut(dir, writes));
       return published === 'ok' ? { kind: 'committed', commit: oid } : { kind: 'moved', tip: published.tip };
     });
   }
 
-  /** A new tree: `base` with `writes` applied (paths `/`-separated; null removes; empty trees disappear). */
-  private async updateTree(base: string | undefined, writes: TreeWrite[]): Promise<string> {
-    const entries = base ? (await git.readTree({ fs: this.io.fs, gitdir: this.gitdir, oid: base, cache: this.cache })).tree : [];
-    const byName = new Map(entries.map((e) => [e.path, e]));
-    const groups = new Map<string, TreeWrite[]>();
-    for (const w of writes) {
-      const slash = w.path.indexOf('/');
-      if (slash < 0) {
-        if ('entry' in w) byName.set(w.path, { mode: w.entry.mode, path: w.path, oid: w.entry.oid, type: w.entry.mode === '160000' ? 'commit' : 'blob' });
-        else if (w.content === null) byName.delete(w.path);
-        else {
-          const oid = await git.writeBlob({ fs: this.io.fs, gitdir: this.gitdir, blob: w.content });
-          byName.set(w.path, { mode: '100644', path: w.path, oid, type: 'blob' });
-        }
-      } else {
-        const head = w.path.slice(0, slash);
-        const list = groups.get(head) ?? [];
-        list.push({ ...w, path: w.path.slice(slash + 1) });
-        groups.set(head, list);
+  /**
+   * The fast path of the above for status commits: moving the ref alone would leave `git status` showing
+   * our status files as changed: write the same files to the working tree and the index (only status/ paths).
+   * The index is read and written once for the whole commit, its entries taking the blob ids the commit already
+   * computed (`git add` per file would rewrite the whole index, and hash every file again, once per file).
+   */
+  private async refreshCheckedOutStatus(dir: string, writes: StatusWrite[], blobs: Map<string, string>): Promise<void> {
+    const { promises: fs } = this.io.fs;
+    const latest = new Map(writes.map((w) => [w.path, w.content]));
+    for (const parent of new Set([...latest].filter(([, content]) => content !== null).map(([path]) => dirname(join(dir, path))))) {
+      await mkdirp(this.io.fs, parent);
+    }
+    const limit = pLimit(WORKTREE_CONCURRENCY);
+    const stats = new Map<string, Stats>();
+    await Promise.all(
+      [...latest].map(([path, content]) =>
+        limit(async () => {
+          const file = join(dir, path);
+          if (content === null) {
+            await fs.unlink(file).catch((err: NodeJS.ErrnoException) => {
+              if (err.code !== 'ENOENT') throw err;
+            });
+          } else {
+            await fs.writeFile(file, content);
+            stats.set(path, await fs.lstat(file));
+          }
+        }),
+      ),
+    );
+    await GitIndexManager.acquire({ fs: new FileSystem(this.io.fs), gitdir: this.gitdir, cache: this.cache }, (index) => {
+      for (const [path, content] of latest) {
+        if (content === null) index.delete({ filepath: path });
+        else index.insert({ filepath: path, stats: stats.get(path), oid: blobs.get(path) });
       }
-    }
-    for (const [name, sub] of groups) {
-      const existing = byName.get(name);
-      const subtree = await this.updateTree(existing?.type === 'tree' ? existing.oid : undefined, sub);
-      const empty = (await git.readTree({ fs: this.io.fs, gitdir: this.gitdir, oid: subtree, cache: this.cache })).tree.length === 0;
-      if (empty) byName.delete(name);
-      else byName.set(name, { mode: '040000', path: name, oid: subtree, type: 'tree' });
-    }
-    // Git orders tree entries by name, comparing directories as if they ended in '/'.
-    const sorted = [...byName.values()].sort((a, b) => {
-      const ka = a.type === 'tree' ? `${a.path}/` : a.path;
-      const kb = b.type === 'tree' ? `${b.path}/` : b.path;
-      return ka < kb ? -1 : ka > kb ? 1 : 0;
     });
-    return git.writeTree({ fs: this.io.fs, gitdir: this.gitdir, tree: sorted });
   }
 
   /** Files under `dir/` (e.g. `status`) at a revision, as path → content. */
@@ -612,6 +629,15 @@ export class FleetRepository {
     this.writeChain = run.catch(() => undefined);
     return run;
   }
+}
+
+/**
+ * The wait before retry `attempt` (1-based): random in [0, 25 ms × 2^attempt), "full jitter". The fetch that
+ * precedes a retry already spaces writers by a round trip; the jitter only has to break lock-step, and keeping it
+ * short lets a burst of pushes settle in well under a second or two rather than several.
+ */
+export function retryDelayMs(attempt: number, random: number): number {
+  return Math.floor(random * RETRY_BASE_MS * 2 ** attempt);
 }
 
 /** Never print credentials embedded in a URL. */
