@@ -5,7 +5,7 @@ import type { KubeObject } from '../model/kube.js';
 import { identityKey, type ObjectRef } from '../model/refs.js';
 import { contentHash } from '../util/canonical.js';
 import { applyClusterPlan, type ApplyClusterOptions, type ChangeSet } from './apply-cluster.js';
-import type { InventoryEntry } from './inventory.js';
+import type { InventoryEntry } from '../record/index.js';
 import { planClusterApply, type DesiredObject, type PlanInput } from './plan.js';
 
 const MANAGED = { [LABEL_MANAGED]: 'true' };

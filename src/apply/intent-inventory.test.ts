@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { intentInventory, type Inventory } from './inventory.js';
+import type { Inventory } from '../record/index.js';
+import { intentInventory } from './intent-inventory.js';
 import { planClusterApply } from './plan.js';
 
 const ref = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name });

@@ -6,11 +6,14 @@
 import type { ObjectRef } from '../model/refs.js';
 import { compareRefs, identityKey } from '../model/refs.js';
 
+/** The `source` of an inventory entry for a namespace Flotilla created on its own (no template file). */
+export const IMPLICIT_SOURCE = '(implicit)';
+
 export interface InventoryEntry {
   ref: ObjectRef;
   /** Content hash of the object as last applied successfully. */
   hash: string;
-  /** Template file it came from; "(implicit)" for namespaces Flotilla created on its own. */
+  /** Template file it came from; IMPLICIT_SOURCE for namespaces Flotilla created on its own. */
   source: string;
   /**
    * Recorded before the first request that could create it (write-ahead), and not yet confirmed applied. Such an
@@ -31,21 +34,4 @@ export function inventoryIndex(inv: Inventory | undefined): Map<string, Inventor
 
 export function sortedEntries(entries: Iterable<InventoryEntry>): InventoryEntry[] {
   return [...entries].sort((a, b) => compareRefs(a.ref, b.ref));
-}
-
-/**
- * The inventory to record before acting: the previous one plus every object this pass is about to create, marked
- * pending. Undefined when the pass creates nothing new, so no extra commit is needed. A controller killed after
- * this is recorded leaks nothing: whatever it managed to create is known, and pruned once no longer desired.
- */
-export function intentInventory(previous: Inventory | undefined, toApply: Iterable<{ ref: ObjectRef; hash: string; source: string }>, cluster: string): Inventory | undefined {
-  const index = inventoryIndex(previous);
-  let added = false;
-  for (const d of toApply) {
-    const key = identityKey(d.ref);
-    if (index.has(key)) continue;
-    index.set(key, { ref: d.ref, hash: d.hash, source: d.source, pending: true });
-    added = true;
-  }
-  return added ? { cluster, entries: sortedEntries(index.values()) } : undefined;
 }
