@@ -1,7 +1,7 @@
 /** Match + schedule stage: which policy claims each template, and on which clusters with how many replicas. */
 export { scheduleFleet } from './schedule-fleet.js';
 export { formatExplanation } from './explain.js';
-export { claimPolicy, indexPolicies, ignoredReason, policyRef, formatPolicyRef, type PolicyClaim, type PolicyIndex } from './claim.js';
+export { claimPolicy, indexPolicies, ignoredReason, policyRef, formatPolicyRef, type PolicyClaim, type PolicyIndex } from '../match/claim.js';
 export { createScheduleContext, type ClusterView, type ScheduleContext } from './context.js';
 export { filterClusters, clusterFilterVerdict, type FilterOutcome, type FilterRequest } from './filter.js';
 export { rankClusters, type Candidate, type RankRequest } from './rank.js';

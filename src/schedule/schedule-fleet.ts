@@ -8,7 +8,7 @@ import type { PlacementDecision } from '../model/placement.js';
 import type { Problem } from '../model/problem.js';
 import { compareProblems } from '../model/problem.js';
 import { compareRefs, compareStrings, formatRef, identityKey } from '../model/refs.js';
-import { claimPolicy, type PolicyClaim } from './claim.js';
+import { claimPolicy, type PolicyClaim } from '../match/claim.js';
 import { compareTemplates, createScheduleContext, type ScheduleContext } from './context.js';
 import { dependencyRefs } from './dependencies.js';
 import { describeStrategy } from './assign.js';

@@ -15,7 +15,7 @@ import {
   selectByName,
   selectKind,
   template,
-} from './testing.js';
+} from '../schedule/testing.js';
 
 const web = deployment('web', { labels: { app: 'web' } });
 const byLabel = { apiVersion: 'apps/v1', kind: 'Deployment', labelSelector: { matchLabels: { app: 'web' } } };

@@ -8,8 +8,52 @@ import type { InvalidPolicyDoc, PlacementRecord, PropagationPolicyDoc, ResourceT
 import type { PolicyRef } from '../model/refs.js';
 import { compareStrings, groupOf } from '../model/refs.js';
 import { isReservedNamespace } from '../model/constants.js';
-import { bestMatchLevel, MatchLevel } from '../match/selectors.js';
-import type { ClaimKind, InvalidPolicyMatch, PolicyCandidate, PolicyExplanation, SelectorMatch } from './types.js';
+import { bestMatchLevel, MatchLevel } from './selectors.js';
+
+/** How a template came to be claimed (or not) by a propagation policy. */
+export type ClaimKind =
+  /** No previous claim (or it lapsed): the best matching policy won. */
+  | 'Fresh'
+  /** The policy recorded in the previous placement still matches and keeps the template. */
+  | 'Sticky'
+  /** A policy with `preemption: Always` took the template from the previous claimant. */
+  | 'Preempted'
+  /** An invalid policy selects the template: the previous placement is kept until the policy is fixed. */
+  | 'HeldForInvalidPolicy'
+  /** No policy matches. */
+  | 'Unmatched'
+  /** The template is never propagated (reserved namespace, Karmada's own API groups, service-account tokens). */
+  | 'Ignored';
+
+export type SelectorMatch = 'Name' | 'LabelSelector' | 'All';
+
+export interface PolicyCandidate {
+  policy: PolicyRef;
+  file: string;
+  priority: number;
+  match: SelectorMatch;
+  preemption: 'Always' | 'Never';
+  won: boolean;
+  /** Why it won or lost, in words an operator understands. */
+  reason: string;
+}
+
+export interface InvalidPolicyMatch {
+  policy: PolicyRef;
+  file: string;
+  /** How the invalid policy's readable selectors (or the previous claim) point at the template. */
+  match: SelectorMatch | 'PreviousClaim';
+}
+
+export interface PolicyExplanation {
+  claim: ClaimKind;
+  summary: string;
+  winner: PolicyRef | null;
+  previous: PolicyRef | null;
+  /** Every valid policy that matches the template, winner first, then in precedence order. */
+  candidates: PolicyCandidate[];
+  invalidPolicies: InvalidPolicyMatch[];
+}
 
 export interface PolicyIndex {
   /** PropagationPolicies by namespace, each list sorted by name. */
