@@ -11,6 +11,6 @@ export { scheduleTemplate, type TemplateScheduleOutcome, type TemplateScheduleRe
 export { clusterCapacity, estimateAvailableReplicas, UNLIMITED_REPLICAS, type ClusterCapacity, type ReplicaEstimate } from './estimate.js';
 export { templateReplicas, templateRequests, podRequests, workloadKind, type PodRequests, type TemplateReplicas } from './replicas.js';
 export { dependencyRefs } from './dependencies.js';
-export { parseQuantity, quantityValue, quantityMilliValue, type Quantity } from './quantity.js';
+export { parseQuantity, quantityValue, quantityMilliValue, type Quantity } from '../model/quantity.js';
 export { systemTaints, toleratesTaint, findUntoleratedTaint } from './taints.js';
 export type * from './types.js';

@@ -4,7 +4,7 @@
  */
 import type { ResourceTemplate } from '../model/fleet.js';
 import { groupOf } from '../model/refs.js';
-import { parseQuantity, resourceUnits } from './quantity.js';
+import { parseQuantity, resourceUnits } from '../model/quantity.js';
 
 export interface TemplateReplicas {
   count: number;

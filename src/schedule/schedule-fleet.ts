@@ -12,7 +12,7 @@ import { claimPolicy, type PolicyClaim } from '../match/claim.js';
 import { compareTemplates, createScheduleContext, type ScheduleContext } from './context.js';
 import { dependencyRefs } from './dependencies.js';
 import { describeStrategy } from './assign.js';
-import { formatResourceUnits } from './quantity.js';
+import { formatResourceUnits } from '../model/quantity.js';
 import { templateReplicas, templateRequests } from './replicas.js';
 import { scheduleTemplate } from './schedule-template.js';
 import type { DependencyLink, PlacementExplanation, ReplicaExplanation, ScheduleOptions, ScheduleResult } from './types.js';
