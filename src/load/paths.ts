@@ -2,6 +2,7 @@
  * Which part of the fleet a repository path belongs to (docs/fleet-repository.md#layout). Paths are relative and
  * `/`-separated; anything that is not a `.yaml`/`.yml` file in a fleet directory is not the fleet's business.
  */
+import { unsafeRepositoryPathReason, type UnsafeRepositoryPathReason } from '../util/safe-path.js';
 
 export type FleetPathRole =
   | { role: 'settings' }
@@ -11,16 +12,19 @@ export type FleetPathRole =
   | { role: 'cluster-status'; cluster: string }
   | { role: 'placement' };
 
+const PATH_PROBLEM: Record<UnsafeRepositoryPathReason, string> = {
+  empty: 'empty path',
+  nul: 'path contains a NUL character',
+  backslash: 'path contains a backslash (paths are /-separated)',
+  absolute: 'path is absolute',
+  'dot-dot': "path contains a '..' segment",
+  'empty-or-dot-segment': "path contains an empty or '.' segment",
+};
+
 /** Why a path cannot be accepted at all (absolute, `..`, backslashes, NUL), or null for a safe path. */
 export function unsafePathProblem(path: string): string | null {
-  if (path === '') return 'empty path';
-  if (path.includes('\0')) return 'path contains a NUL character';
-  if (path.includes('\\')) return 'path contains a backslash (paths are /-separated)';
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'path is absolute';
-  const segments = path.split('/');
-  if (segments.includes('..')) return "path contains a '..' segment";
-  if (segments.some((s) => s === '' || s === '.')) return "path contains an empty or '.' segment";
-  return null;
+  const reason = unsafeRepositoryPathReason(path);
+  return reason === null ? null : PATH_PROBLEM[reason];
 }
 
 const YAML_FILE = /\.ya?ml$/;
