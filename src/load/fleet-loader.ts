@@ -13,13 +13,13 @@ import { isFleetSettings, loadSettings, withDefaults } from './validate/load-set
 import { loadClusterStatus, loadPlacement } from './validate/load-status.js';
 import { readTemplate, type PendingTemplate } from './validate/load-template.js';
 import { rememberPositions } from './parse/locate-field.js';
-import { isPlainObject } from './parse/json.js';
 import { readHeader, type DocHeader } from './validate/object-header.js';
 import type { FleetPathRole } from './parse/paths.js';
 import { ProblemSink } from './validate/problems.js';
 import { settleTemplates } from './validate/templates.js';
 import { heldByInvalidOverrides } from './validate/invalid-overrides.js';
 import { parseYamlDocuments, type YamlDocument } from './parse/yaml-documents.js';
+import { isPlainObject } from '../util/json.js';
 
 /** Karmada never propagates these groups (its default --skipped-propagating-apis), nor Flotilla's own kinds. */
 const NEVER_TEMPLATES = new Set(['cluster.karmada.io', 'policy.karmada.io', 'work.karmada.io', 'flotilla.dev']);

@@ -1,10 +1,5 @@
 /** Plain JSON-like data helpers that are safe with keys such as `__proto__`. */
-
-export type JsonObject = Record<string, unknown>;
-
-export function isPlainObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { isPlainObject, type JsonObject } from '../../util/json.js';
 
 /** A deep copy with no shared references; Object.fromEntries defines own properties, so `__proto__` stays data. */
 export function cloneJson<T>(value: T): T {

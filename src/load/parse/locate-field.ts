@@ -5,8 +5,8 @@
  */
 import type { SourceLocation } from '../../model/problem.js';
 import type { FieldPath } from './field-path.js';
-import { isPlainObject } from './json.js';
 import type { YamlDocument } from './yaml-documents.js';
+import { isPlainObject } from '../../util/json.js';
 
 const positions = new WeakMap<object, YamlDocument>();
 

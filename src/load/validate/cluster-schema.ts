@@ -3,10 +3,10 @@
  * fleet repository must never hold a cluster's secrets (docs/fleet-repository.md#clusters).
  */
 import type { FieldPath } from '../parse/field-path.js';
-import { isPlainObject } from '../parse/json.js';
 import { labelValueProblem, qualifiedNameProblem } from './k8s-syntax.js';
 import { nonEmpty } from './selector-schemas.js';
 import { bool, dropped, enumOf, listOf, objectOf, required, str, type Schema } from './schema.js';
+import { isPlainObject } from '../../util/json.js';
 
 const taint = objectOf({
   key: required(str(qualifiedNameProblem)),

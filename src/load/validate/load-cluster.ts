@@ -9,11 +9,12 @@ import type { Taint } from '../../model/kube.js';
 import type { DocContext } from './doc-context.js';
 import { credentialFields, clusterSpec } from './cluster-schema.js';
 import type { FieldPath } from '../parse/field-path.js';
-import { cloneJson, isPlainObject } from '../parse/json.js';
+import { cloneJson } from '../parse/json.js';
 import { dns1123LabelProblem } from './k8s-syntax.js';
 import { readLabelsAndAnnotations, type DocHeader } from './object-header.js';
 import { checkRootFields } from './root-fields.js';
 import { readValue } from './schema.js';
+import { isPlainObject } from '../../util/json.js';
 
 export const CLUSTER_API_VERSION = 'cluster.karmada.io/v1alpha1';
 /** Karmada's limit: the name also becomes the execution namespace `karmada-es-<name>`. */

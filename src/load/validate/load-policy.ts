@@ -8,7 +8,6 @@ import type { OverrideSpec, PropagationSpec, ResourceSelector } from '../../mode
 import type { SourceLocation } from '../../model/problem.js';
 import type { DocContext } from './doc-context.js';
 import { applyOverrideDefaults, applyPropagationDefaults } from './defaults.js';
-import { isPlainObject, type JsonObject } from '../parse/json.js';
 import { dns1123SubdomainProblem } from './k8s-syntax.js';
 import { readLabelsAndAnnotations, type DocHeader } from './object-header.js';
 import { overrideSpec } from './override-schema.js';
@@ -17,6 +16,7 @@ import { propagationSpec } from './propagation-schema.js';
 import { labelSelector } from './selector-schemas.js';
 import { readValue, type Reporter } from './schema.js';
 import { checkRootFields } from './root-fields.js';
+import { type JsonObject, isPlainObject } from '../../util/json.js';
 
 export const POLICY_GROUP = 'policy.karmada.io';
 export const POLICY_API_VERSION = 'policy.karmada.io/v1alpha1';

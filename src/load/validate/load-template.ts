@@ -5,7 +5,6 @@
 import type { KubeObject } from '../../model/kube.js';
 import type { SourceLocation } from '../../model/problem.js';
 import type { DocContext } from './doc-context.js';
-import { isPlainObject, type JsonObject } from '../parse/json.js';
 import { describeValue } from './problems.js';
 import { templateNameProblem } from './k8s-syntax.js';
 import { readLabelsAndAnnotations, type DocHeader } from './object-header.js';
@@ -13,6 +12,7 @@ import type { Scope } from './scope.js';
 import { int32, readValue } from './schema.js';
 import { isSecretKind } from '../parse/secret-values.js';
 import { checkSecretData } from './secret-data.js';
+import { type JsonObject, isPlainObject } from '../../util/json.js';
 
 export interface PendingTemplate {
   apiVersion: string;

@@ -5,10 +5,10 @@
 import { groupOf } from '../../model/refs.js';
 import type { DocContext } from './doc-context.js';
 import { describeValue } from './problems.js';
-import { isPlainObject, type JsonObject } from '../parse/json.js';
 import { apiVersionProblem, dns1123LabelProblem, kindProblem, objectNameProblem, qualifiedNameProblem } from './k8s-syntax.js';
 import { labelMap } from './selector-schemas.js';
 import { mapOf, readValue, str } from './schema.js';
+import { type JsonObject, isPlainObject } from '../../util/json.js';
 
 export interface DocHeader {
   apiVersion: string;

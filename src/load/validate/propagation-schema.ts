@@ -3,10 +3,10 @@
  * types and enums, and the placement rules of Karmada's `ValidatePlacement` / `ValidateSpreadConstraint`.
  */
 import type { FieldPath } from '../parse/field-path.js';
-import { isPlainObject } from '../parse/json.js';
 import { qualifiedNameProblem } from './k8s-syntax.js';
 import { clusterAffinity, clusterAffinityTerm, nonEmpty, resourceSelector, toleration } from './selector-schemas.js';
 import { INT32_MIN, bool, dropped, enumOf, int32, listOf, objectOf, refined, required, str, type Reporter, type Schema } from './schema.js';
+import { isPlainObject } from '../../util/json.js';
 
 const SPREAD_FIELDS = ['cluster', 'region', 'zone', 'provider'];
 

@@ -1,6 +1,6 @@
 /** Top-level fields of a Kubernetes object: a mis-indented `spec` field at the root is worth an error. */
 import type { DocContext } from './doc-context.js';
-import type { JsonObject } from '../parse/json.js';
+import { type JsonObject } from '../../util/json.js';
 
 const ROOT_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 

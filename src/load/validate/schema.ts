@@ -6,8 +6,9 @@
  */
 import type { FieldPath } from '../parse/field-path.js';
 import { describeValue, oneOf } from './problems.js';
-import { isPlainObject, setOwn, type JsonObject } from '../parse/json.js';
+import { setOwn } from '../parse/json.js';
 import type { LocateOptions } from '../parse/yaml-ast.js';
+import { type JsonObject, isPlainObject } from '../../util/json.js';
 
 export interface Reporter {
   error(path: FieldPath, message: string, options?: LocateOptions): void;

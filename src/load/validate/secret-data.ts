@@ -3,9 +3,9 @@
  * message ever quotes them (validate output lands in CI logs).
  */
 import type { DocContext } from './doc-context.js';
-import { isPlainObject } from '../parse/json.js';
 import { NOT_SHOWN, SECRET_FIELDS } from '../parse/secret-values.js';
 import type { DocHeader } from './object-header.js';
+import { isPlainObject } from '../../util/json.js';
 
 /** Go's base64.StdEncoding (padded), which decodes `data` values; line breaks are ignored as it does. */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -3,9 +3,9 @@
  * affinities (Karmada's field selector keys and operators) and cluster tolerations.
  */
 import type { FieldPath } from '../parse/field-path.js';
-import type { JsonObject } from '../parse/json.js';
 import { labelValueProblem, qualifiedNameProblem } from './k8s-syntax.js';
 import { enumOf, int64, listOf, mapOf, objectOf, refined, required, str, dropped, type Reporter, type Schema } from './schema.js';
+import { type JsonObject } from '../../util/json.js';
 
 export const nonEmpty = (value: string): string | null => (value === '' ? 'must not be empty' : null);
 
