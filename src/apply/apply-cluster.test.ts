@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { MemoryCluster } from '../kube/memory-cluster.js';
 import { LABEL_MANAGED } from '../model/constants.js';
 import type { KubeObject } from '../model/kube.js';
-import { identityKey, type ObjectRef } from '../model/refs.js';
+import { identityKey, refOf } from '../model/refs.js';
 import { contentHash } from '../util/canonical.js';
 import { applyClusterPlan, type ApplyClusterOptions, type ChangeSet } from './apply-cluster.js';
-import type { InventoryEntry } from './inventory.js';
+import type { InventoryEntry } from '../record/index.js';
 import { planClusterApply, type DesiredObject, type PlanInput } from './plan.js';
 
 const MANAGED = { [LABEL_MANAGED]: 'true' };
@@ -25,7 +25,6 @@ const crd: KubeObject = {
 };
 const widget = (name: string, ns = 'team'): KubeObject => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name, namespace: ns, labels: { ...MANAGED } }, spec: { size: 1 } });
 
-const refOf = (o: KubeObject): ObjectRef => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name });
 const want = (o: KubeObject): DesiredObject => ({ ref: refOf(o), object: o, hash: contentHash(o), source: `workloads/${o.metadata.name}.yaml` });
 const applied = (o: KubeObject): InventoryEntry => ({ ref: refOf(o), hash: contentHash(o), source: `workloads/${o.metadata.name}.yaml` });
 

@@ -11,7 +11,7 @@ import type { KubeObject } from '../model/kube.js';
 import type { ObjectRef } from '../model/refs.js';
 import { formatRef, identityKey } from '../model/refs.js';
 import { pollUntil } from '../util/poll.js';
-import { sortedEntries, type Inventory, type InventoryEntry } from './inventory.js';
+import { sortedEntries, type Inventory, type InventoryEntry } from '../record/index.js';
 import { compareApplyOrder, isFoundation } from './order.js';
 import type { ClusterPlan, DesiredObject } from './plan.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { identityKey, type ObjectRef } from '../model/refs.js';
-import type { InventoryEntry } from './inventory.js';
+import { IMPLICIT_SOURCE, type InventoryEntry } from '../record/index.js';
 import { planClusterApply, type DesiredObject, type PlanInput } from './plan.js';
 
 const ref = (name: string, kind = 'ConfigMap', apiVersion = 'v1', namespace = 'default'): ObjectRef => ({ apiVersion, kind, namespace, name });
@@ -67,7 +67,7 @@ describe('planClusterApply', () => {
     const ns = (name: string, source: string) => entry(name, 'h', source, ref(name, 'Namespace', 'v1', ''));
     const previous = {
       cluster: 'member1',
-      entries: [entry('from-broken', 'h', 'workloads/broken.yaml'), entry('held'), ns('team-a', '(implicit)'), ns('default', 'workloads/ns.yaml'), entry('x'), entry('y'), entry('z')],
+      entries: [entry('from-broken', 'h', 'workloads/broken.yaml'), entry('held'), ns('team-a', IMPLICIT_SOURCE), ns('default', 'workloads/ns.yaml'), entry('x'), entry('y'), entry('z')],
     };
     const p = plan({
       desired: [desired('x'), desired('y'), desired('z')],

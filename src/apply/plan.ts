@@ -5,7 +5,7 @@
 import type { KubeObject } from '../model/kube.js';
 import type { ObjectRef } from '../model/refs.js';
 import { identityKey } from '../model/refs.js';
-import { inventoryIndex, type Inventory, type InventoryEntry } from './inventory.js';
+import { IMPLICIT_SOURCE, inventoryIndex, type Inventory, type InventoryEntry } from '../record/index.js';
 import { isProtectedFromPrune } from './order.js';
 
 export interface DesiredObject {
@@ -69,8 +69,8 @@ export function planClusterApply(input: PlanInput): ClusterPlan {
     if (desiredKeys.has(key)) continue;
     // Deleting a namespace deletes everything in it, including what others put there: Flotilla never prunes
     // the namespaces it created implicitly, nor the system ones.
-    if (input.held.has(key) || input.brokenFiles.has(entry.source) || entry.source === '(implicit)' || isProtectedFromPrune(entry.ref)) {
-      if (entry.source !== '(implicit)' && !isProtectedFromPrune(entry.ref)) keep.push(entry);
+    if (input.held.has(key) || input.brokenFiles.has(entry.source) || entry.source === IMPLICIT_SOURCE || isProtectedFromPrune(entry.ref)) {
+      if (entry.source !== IMPLICIT_SOURCE && !isProtectedFromPrune(entry.ref)) keep.push(entry);
       continue;
     }
     candidates.push(entry);

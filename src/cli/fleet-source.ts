@@ -6,7 +6,7 @@ import type { Fleet, FleetFile } from '../model/fleet.js';
 import { SourceError, UsageError } from '../model/errors.js';
 import { parseRevision, refFormatProblem } from '../git/revision-syntax.js';
 import { notAFleetMessage, readWorktreeFleet } from '../source/worktree.js';
-import { cacheRoot } from '../testbed/paths.js';
+import { cacheRoot } from '../util/cache-dir.js';
 
 export interface FleetReadOptions {
   repo: string;

@@ -10,7 +10,7 @@ import { loadFleet } from '../load/index.js';
 import { UsageError } from '../model/errors.js';
 import { formatProblem } from '../model/problem.js';
 import { formatRef } from '../model/refs.js';
-import { cacheRoot } from '../testbed/paths.js';
+import { cacheRoot } from '../util/cache-dir.js';
 import { parseWhyTarget } from './fleet.js';
 import { pathArgument, revisionArgument } from './fleet-source.js';
 

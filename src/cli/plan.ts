@@ -10,7 +10,7 @@ import { SourceError, UsageError } from '../model/errors.js';
 import { formatPlanMarkdown, formatPlanText, planFleetChange, planJson, type PlanResult, type PlanSide, type PruneCheckInput } from '../plan/index.js';
 import { parseInventory } from '../record/status-files.js';
 import { notAFleetMessage } from '../source/worktree.js';
-import { cacheRoot } from '../testbed/paths.js';
+import { cacheRoot } from '../util/cache-dir.js';
 import { pathArgument, readFleetFiles, revisionArgument } from './fleet-source.js';
 import { setExitCode } from './main.js';
 

@@ -20,8 +20,9 @@ import {
 import { SourceError, UsageError } from '../model/errors.js';
 import type { FleetFile } from '../model/fleet.js';
 import { formatPlanText, planFleetChange } from '../plan/index.js';
-import { isFleetPath, isRemoteSource, isSafeRelativePath } from '../source/paths.js';
-import { cacheRoot } from '../testbed/paths.js';
+import { isFleetPath, isRemoteSource } from '../source/paths.js';
+import { unsafeRepositoryPathReason } from '../util/safe-path.js';
+import { cacheRoot } from '../util/cache-dir.js';
 import { branchArgument, pathArgument, revisionArgument } from './fleet-source.js';
 import { setExitCode } from './main.js';
 import { gitAuthFromEnv } from './run.js';
@@ -49,7 +50,7 @@ export const EXIT_CONFLICT = 1;
 /** `--path`, repeatable: a file or a directory of desired state, `/`-separated, relative to the repository. */
 export function collectPath(value: string, previous: string[]): string[] {
   const path = value.replace(/\/+$/, '');
-  if (!isSafeRelativePath(path)) throw new UsageError(`--path ${JSON.stringify(value)}: expected a path inside the repository such as policies/ or workloads/web.yaml`);
+  if (unsafeRepositoryPathReason(path) !== null) throw new UsageError(`--path ${JSON.stringify(value)}: expected a path inside the repository such as policies/ or workloads/web.yaml`);
   if (!isDesiredPath(path)) throw new UsageError(`--path ${value}: status/ is what the controller observed and is never rolled back`);
   return [...previous, path];
 }

@@ -4,7 +4,7 @@ import type { Command } from '@commander-js/extra-typings';
 import type { Logger } from '../controller/reconcile.js';
 import type { GitAuth } from '../git/repo.js';
 import { isRemoteSource } from '../source/paths.js';
-import { cacheRoot } from '../testbed/paths.js';
+import { cacheRoot } from '../util/cache-dir.js';
 import { UsageError } from '../model/errors.js';
 import { branchArgument, pathArgument } from './fleet-source.js';
 import { initFleetRepo } from './init.js';

@@ -6,7 +6,7 @@
  */
 import pLimit from 'p-limit';
 import { applyClusterPlan, type ChangeEntry, type ChangeSet } from '../apply/apply-cluster.js';
-import type { Inventory } from '../apply/inventory.js';
+import type { Inventory } from '../record/index.js';
 import { planClusterApply, type ClusterPlan, type DesiredObject } from '../apply/plan.js';
 import { detectDrift } from '../drift/index.js';
 import type { ClusterApi } from '../kube/cluster-api.js';

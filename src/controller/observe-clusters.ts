@@ -7,7 +7,7 @@ import type { ClusterApi } from '../kube/cluster-api.js';
 import type { ClusterDef, ClusterStatus } from '../model/fleet.js';
 import type { Condition } from '../model/kube.js';
 import { probeCluster, type ClusterProbe } from '../observe/cluster-status.js';
-import { withTransitionTimes } from '../record/status-files.js';
+import { withTransitionTimes } from '../record/index.js';
 import { canonicalJson } from '../util/canonical.js';
 import type { ClusterConnector } from './clusters.js';
 

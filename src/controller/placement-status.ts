@@ -7,7 +7,7 @@ import type { HealthStatus, PlacementClusterStatus, PlacementRecord } from '../m
 import type { KubeObject } from '../model/kube.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { identityKey } from '../model/refs.js';
-import type { PlacementObservation } from '../record/status-files.js';
+import type { PlacementObservation } from '../record/index.js';
 import type { ClusterOutcome } from './cluster-pass.js';
 
 /** Per cluster name: its outcome this pass, or undefined when it could not be worked on. */

@@ -6,7 +6,7 @@
  * `flotilla schedule --ref <status commit>` replays the decision (docs/architecture.md).
  */
 import pLimit from 'p-limit';
-import { intentInventory } from '../apply/inventory.js';
+import { intentInventory } from '../apply/intent-inventory.js';
 import type { ChangeSet } from '../apply/apply-cluster.js';
 import { snapshotFiles, type CommitOutcome, type FleetRepository, type StatusWrite } from '../git/repo.js';
 import { loadFleet } from '../load/index.js';
@@ -16,8 +16,7 @@ import type { PlacementDecision } from '../model/placement.js';
 import { formatProblem, type Problem } from '../model/problem.js';
 import { formatRef, identityKey, type ObjectRef } from '../model/refs.js';
 import type { WatchTarget } from '../observe/watch.js';
-import { inventoryFile, parseInventory } from '../record/status-files.js';
-import { inventoryPath, placementPath } from '../record/paths.js';
+import { IMPLICIT_SOURCE, inventoryFile, inventoryPath, parseInventory, placementPath } from '../record/index.js';
 import { renderFleet, type RenderResult } from '../render/index.js';
 import { scheduleFleet } from '../schedule/index.js';
 import { canonicalJson } from '../util/canonical.js';
@@ -185,7 +184,7 @@ export class Reconciler {
           for (const d of placement.decisions) if (d.suspendedClusters?.includes(name)) held.add(identityKey(d.resource));
           const force = new Set(this.forceApply.get(name) ?? []);
           if (resyncDue) for (const m of manifests) force.add(identityKey(m.ref));
-          const desired = manifests.map((m) => ({ ref: m.ref, object: m.object, hash: m.hash, source: m.sourceFile || '(implicit)' }));
+          const desired = manifests.map((m) => ({ ref: m.ref, object: m.object, hash: m.hash, source: m.sourceFile || IMPLICIT_SOURCE }));
           return prepareCluster({ observed: o, desired, held, previous: parseInventory(name, source.statusFiles.get(inventoryPath(name))), force }, rules);
         }),
       ),

@@ -3,13 +3,11 @@
  * files wanted under status/ and the commit messages, from plain data.
  */
 import type { ChangeSet } from '../apply/apply-cluster.js';
-import { OBSERVED_TRAILER } from '../record/trailers.js';
-import type { Inventory } from '../apply/inventory.js';
 import type { ClusterStatus } from '../model/fleet.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { formatProblem, problemAt, type Problem, type SourceLocation } from '../model/problem.js';
 import { formatRef, identityKey } from '../model/refs.js';
-import { clusterStatusFile, inventoryFile, placementFile, statusWrites, type PlacementObservation } from '../record/status-files.js';
+import { clusterStatusFile, inventoryFile, OBSERVED_TRAILER, placementFile, statusWrites, type Inventory, type PlacementObservation } from '../record/index.js';
 
 /** The status/ subtrees a pass rewrites as a whole: a file it no longer wants there is deleted. */
 export const OWNED_STATUS_PREFIXES = ['status/clusters/', 'status/placements/'];

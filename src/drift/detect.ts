@@ -7,6 +7,7 @@
  */
 import type { KubeObject } from '../model/kube.js';
 import { compareStrings } from '../model/refs.js';
+import { isPlainObject } from '../util/json.js';
 import { normalizeForCompare } from './normalize.js';
 
 export interface DriftChange {
@@ -60,8 +61,4 @@ function diff(a: unknown, b: unknown, path: string, out: DriftChange[]): void {
   }
   // Here at least one side is a scalar, absent, or of another shape than the other.
   if (a !== b) out.push({ path, live: a ?? null, desired: b ?? null });
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

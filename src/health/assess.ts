@@ -1,7 +1,8 @@
 import type { KubeObject } from '../model/kube.js';
-import { HealthInputError, isObject } from './fields.js';
+import { HealthInputError } from './fields.js';
 import { healthCheckFor } from './registry.js';
 import { progressing, unknown, type HealthAssessment } from './types.js';
+import { isPlainObject } from '../util/json.js';
 
 /**
  * The health of one live object. `null`/`undefined` stands for an object that should exist but does not: Missing.
@@ -9,7 +10,7 @@ import { progressing, unknown, type HealthAssessment } from './types.js';
  */
 export function assessHealth(obj: KubeObject | null | undefined): HealthAssessment {
   if (obj === null || obj === undefined) return { health: 'Missing', message: 'Resource does not exist' };
-  if (!isObject(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || !isObject(obj.metadata)) {
+  if (!isPlainObject(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || !isPlainObject(obj.metadata)) {
     return unknown('Not a Kubernetes object: apiVersion, kind and metadata are required');
   }
   try {

@@ -4,6 +4,7 @@
  * (as gitops-engine does when an object cannot be converted to its typed form) rather than guessing.
  */
 import type { Condition } from '../model/kube.js';
+import { isPlainObject, type JsonObject } from '../util/json.js';
 
 export class HealthInputError extends Error {
   constructor(message: string) {
@@ -12,11 +13,6 @@ export class HealthInputError extends Error {
   }
 }
 
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** The value at a dot-separated path; `undefined` when any step is absent or null. */
 export function get(root: unknown, path: string): unknown {
@@ -24,7 +20,7 @@ export function get(root: unknown, path: string): unknown {
   let walked = '';
   for (const key of path.split('.')) {
     if (cur === undefined || cur === null) return undefined;
-    if (!isObject(cur)) throw new HealthInputError(`${walked || '(root)'}: expected an object, got ${describe(cur)}`);
+    if (!isPlainObject(cur)) throw new HealthInputError(`${walked || '(root)'}: expected an object, got ${describe(cur)}`);
     cur = cur[key];
     walked = walked ? `${walked}.${key}` : key;
   }
@@ -62,7 +58,7 @@ export function list(root: unknown, path: string): unknown[] {
 export function obj(root: unknown, path: string): JsonObject | undefined {
   const v = get(root, path);
   if (v === undefined) return undefined;
-  if (isObject(v)) return v;
+  if (isPlainObject(v)) return v;
   throw new HealthInputError(`${path}: expected an object, got ${describe(v)}`);
 }
 
@@ -76,7 +72,7 @@ const CONDITION_TEXT_FIELDS = ['status', 'reason', 'message'] as const;
 
 /** One condition: a string `type`, and `status`, `reason`, `message` strings when present. */
 export function checkedCondition(c: unknown, path: string): Condition {
-  if (!isObject(c) || typeof c.type !== 'string') throw new HealthInputError(`${path}: expected a condition with a string type`);
+  if (!isPlainObject(c) || typeof c.type !== 'string') throw new HealthInputError(`${path}: expected a condition with a string type`);
   for (const field of CONDITION_TEXT_FIELDS) {
     const v = c[field];
     if (v !== undefined && v !== null && typeof v !== 'string') throw new HealthInputError(`${path}.${field}: expected a string, got ${describe(v)}`);

@@ -2,7 +2,7 @@ import type { HealthStatus } from '../model/fleet.js';
 import type { KubeObject } from '../model/kube.js';
 import type { ObjectRef } from '../model/refs.js';
 import { assessHealth } from './assess.js';
-import { isObject } from './fields.js';
+import { isPlainObject } from '../util/json.js';
 
 export interface AssessedObject {
   resource: ObjectRef;
@@ -17,8 +17,8 @@ export function assessObjects(objs: readonly KubeObject[]): { objects: AssessedO
 
 function refOf(o: KubeObject): ObjectRef {
   // Input comes from user files: tolerate a broken object here, assessHealth reports it as Unknown.
-  const x: Partial<KubeObject> = isObject(o) ? o : {};
-  const meta = isObject(x.metadata) ? x.metadata : undefined;
+  const x: Partial<KubeObject> = isPlainObject(o) ? o : {};
+  const meta = isPlainObject(x.metadata) ? x.metadata : undefined;
   return {
     apiVersion: typeof x.apiVersion === 'string' ? x.apiVersion : '',
     kind: typeof x.kind === 'string' ? x.kind : '',

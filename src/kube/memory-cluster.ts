@@ -8,7 +8,7 @@
 import { FIELD_MANAGER } from '../model/constants.js';
 import type { KubeApiError } from '../model/errors.js';
 import type { KubeObject, ObjectMeta } from '../model/kube.js';
-import { groupOf, identityKey, type ObjectRef } from '../model/refs.js';
+import { groupOf, identityKey, refOf, type ObjectRef } from '../model/refs.js';
 import { canonicalJson } from '../util/canonical.js';
 import type { ApplyOptions, ClusterApi, ListOptions, Readiness, WatchEvent, WatchEventType, WatchOptions } from './cluster-api.js';
 import { resourcePath, type ResourceInfo } from './discovery.js';
@@ -507,10 +507,6 @@ export class MemoryCluster implements ClusterApi {
   private timestamp(): string {
     return this.now().toISOString().replace(/\.\d+Z$/, 'Z');
   }
-}
-
-function refOf(obj: KubeObject): ObjectRef {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' };
 }
 
 function refFields(ref: ObjectRef): Pick<ClusterRequest, 'apiVersion' | 'kind' | 'namespace' | 'name'> {

@@ -7,6 +7,7 @@
  */
 import type { KubeObject } from '../model/kube.js';
 import { canonicalJson } from '../util/canonical.js';
+import { isPlainObject, type JsonObject } from '../util/json.js';
 
 export type Path = readonly string[];
 
@@ -30,11 +31,8 @@ export interface Conflict {
 /** metadata the server sets: nobody owns it and an apply cannot change it. */
 const SERVER_METADATA = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'deletionTimestamp', 'selfLink']);
 
-type Json = Record<string, unknown>;
+type Json = JsonObject;
 
-function isMap(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** Identity and status are not applied through the main resource (status is a subresource). */
 function ignored(parent: Path, key: string): boolean {
@@ -46,7 +44,7 @@ function ignored(parent: Path, key: string): boolean {
 export function fieldsOf(obj: unknown): Set<string> {
   const out = new Set<string>();
   const walk = (v: unknown, path: string[]): void => {
-    if (isMap(v) && (path.length === 0 || Object.keys(v).length > 0)) {
+    if (isPlainObject(v) && (path.length === 0 || Object.keys(v).length > 0)) {
       for (const [k, child] of Object.entries(v)) if (!ignored(path, k)) walk(child, [...path, k]);
     } else out.add(JSON.stringify(path));
   };
@@ -62,14 +60,14 @@ export function formatPath(path: Path): string {
 
 export function valueAt(obj: unknown, path: Path): unknown {
   let v = obj;
-  for (const k of path) v = isMap(v) ? v[k] : undefined;
+  for (const k of path) v = isPlainObject(v) ? v[k] : undefined;
   return v;
 }
 
 function setAt(obj: Json, path: Path, value: unknown): void {
   let m = obj;
   for (const k of path.slice(0, -1)) {
-    if (!isMap(m[k])) m[k] = {};
+    if (!isPlainObject(m[k])) m[k] = {};
     m = m[k] as Json;
   }
   m[path[path.length - 1]!] = structuredClone(value);
@@ -81,13 +79,13 @@ function removeAt(obj: Json, path: Path): void {
   let m: unknown = obj;
   for (const k of path.slice(0, -1)) {
     parents.push(m as Json);
-    m = isMap(m) ? m[k] : undefined;
-    if (!isMap(m)) return;
+    m = isPlainObject(m) ? m[k] : undefined;
+    if (!isPlainObject(m)) return;
   }
   delete (m as Json)[path[path.length - 1]!];
   for (let i = path.length - 2; i >= 0; i--) {
     const child = parents[i]![path[i]!];
-    if (!isMap(child) || Object.keys(child).length > 0 || (i === 0 && path[0] === 'metadata')) break;
+    if (!isPlainObject(child) || Object.keys(child).length > 0 || (i === 0 && path[0] === 'metadata')) break;
     delete parents[i]![path[i]!];
   }
 }
@@ -185,7 +183,7 @@ export function managedFieldsOf(owners: Ownership): unknown[] {
       let m = tree;
       for (const k of decodePath(f)) {
         const key = `f:${k}`;
-        if (!isMap(m[key])) m[key] = {};
+        if (!isPlainObject(m[key])) m[key] = {};
         m = m[key] as Json;
       }
     }

@@ -5,21 +5,21 @@
 import type { ClusterDef, ClusterStatus, Fleet, FleetFile, FleetSettings, InvalidPolicyDoc, PlacementRecord, PropagationPolicyKind } from '../model/fleet.js';
 import { compareRefs, compareStrings, identityKey, type ObjectRef } from '../model/refs.js';
 import type { SourceLocation } from '../model/problem.js';
-import { DocContext } from './doc-context.js';
-import { settleClusters, settlePlacements, settlePolicies, settleStatuses, uniqueProblems, type PolicyEntry } from './duplicates.js';
-import { isClusterKind, loadCluster } from './load-cluster.js';
-import { POLICY_GROUP, PROPAGATION_KINDS, isPolicyKind, loadPolicy, readSelectorsLeniently, type PolicyOutcome } from './load-policy.js';
-import { isFleetSettings, loadSettings, withDefaults } from './load-settings.js';
-import { loadClusterStatus, loadPlacement } from './load-status.js';
-import { readTemplate, type PendingTemplate } from './load-template.js';
-import { rememberPositions } from './locate-field.js';
-import { isPlainObject } from './json.js';
-import { readHeader, type DocHeader } from './object-header.js';
-import type { FleetPathRole } from './paths.js';
-import { ProblemSink } from './problems.js';
-import { settleTemplates } from './templates.js';
-import { heldByInvalidOverrides } from './invalid-overrides.js';
-import { parseYamlDocuments, type YamlDocument } from './yaml-documents.js';
+import { DocContext } from './validate/doc-context.js';
+import { settleClusters, settlePlacements, settlePolicies, settleStatuses, uniqueProblems, type PolicyEntry } from './validate/duplicates.js';
+import { isClusterKind, loadCluster } from './validate/load-cluster.js';
+import { POLICY_GROUP, PROPAGATION_KINDS, isPolicyKind, loadPolicy, readSelectorsLeniently, type PolicyOutcome } from './validate/load-policy.js';
+import { isFleetSettings, loadSettings, withDefaults } from './validate/load-settings.js';
+import { loadClusterStatus, loadPlacement } from './validate/load-status.js';
+import { readTemplate, type PendingTemplate } from './validate/load-template.js';
+import { rememberPositions } from './parse/locate-field.js';
+import { readHeader, type DocHeader } from './validate/object-header.js';
+import type { FleetPathRole } from './parse/paths.js';
+import { ProblemSink } from './validate/problems.js';
+import { settleTemplates } from './validate/templates.js';
+import { heldByInvalidOverrides } from './validate/invalid-overrides.js';
+import { parseYamlDocuments, type YamlDocument } from './parse/yaml-documents.js';
+import { isPlainObject } from '../util/json.js';
 
 /** Karmada never propagates these groups (its default --skipped-propagating-apis), nor Flotilla's own kinds. */
 const NEVER_TEMPLATES = new Set(['cluster.karmada.io', 'policy.karmada.io', 'work.karmada.io', 'flotilla.dev']);

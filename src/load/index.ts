@@ -3,10 +3,10 @@
  * as a `file:line:column` Problem and Karmada's policy defaults applied.
  */
 export { loadFleet, type LoadOptions } from './load-fleet.js';
-export { validationReport, type ValidationReport } from './validation-report.js';
-export { parseYamlDocuments, MAX_ALIAS_COUNT, type ParsedYamlFile, type ParseOptions, type YamlDocument } from './yaml-documents.js';
-export { locateField } from './locate-field.js';
-export { fleetPathRole, isFleetFile, unsafePathProblem, type FleetPathRole } from './paths.js';
-export { formatFieldPath, type FieldPath } from './field-path.js';
-export { applyPropagationDefaults, applyOverrideDefaults } from './defaults.js';
-export { isBuiltInGroup, scopeOf, type ScopeAnswer } from './scope.js';
+export { validationReport, type ValidationReport } from './validate/validation-report.js';
+export { parseYamlDocuments, MAX_ALIAS_COUNT, type ParsedYamlFile, type ParseOptions, type YamlDocument } from './parse/yaml-documents.js';
+export { locateField } from './parse/locate-field.js';
+export { fleetPathRole, isFleetFile, unsafePathProblem, type FleetPathRole } from './parse/paths.js';
+export { formatFieldPath, type FieldPath } from './parse/field-path.js';
+export { applyPropagationDefaults, applyOverrideDefaults } from './validate/defaults.js';
+export { isBuiltInGroup, scopeOf, type ScopeAnswer } from './validate/scope.js';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { ClusterDef, Fleet } from '../model/fleet.js';
 import { loadFleet } from './load-fleet.js';
 import { fleetFile, fleetJson, loadTexts, positionOf, yamlLines } from './testing.js';
-import { validationReport } from './validation-report.js';
+import { validationReport } from './validate/validation-report.js';
 
 const CLUSTERS = Object.fromEntries(
   [

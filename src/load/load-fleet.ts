@@ -6,8 +6,8 @@
 import { DEFAULT_FLEET_SETTINGS, type Fleet, type FleetFile } from '../model/fleet.js';
 import { compareStrings } from '../model/refs.js';
 import { FleetLoader } from './fleet-loader.js';
-import { withDefaults } from './load-settings.js';
-import { fleetPathRole, unsafePathProblem, type FleetPathRole } from './paths.js';
+import { withDefaults } from './validate/load-settings.js';
+import { fleetPathRole, unsafePathProblem, type FleetPathRole } from './parse/paths.js';
 
 export interface LoadOptions {
   /** Overrides fleet.yaml's spec.maxFileBytes (e.g. a controller-wide cap). */

@@ -6,3 +6,4 @@ export * from './karmada.js';
 export * from './fleet.js';
 export * from './placement.js';
 export * from './constants.js';
+export * from './quantity.js';

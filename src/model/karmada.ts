@@ -1,6 +1,6 @@
 /**
  * Karmada's policy API (`policy.karmada.io/v1alpha1`) and Cluster API (`cluster.karmada.io/v1alpha1`) as plain data,
- * field for field, after defaults have been applied by the loader (see src/load/defaults.ts).
+ * field for field, after defaults have been applied by the loader (see src/load/validate/defaults.ts).
  * Reference: docs/fleet-repository.md (Clusters, Propagation policies, Override policies).
  */
 import type { LabelSelector, Taint, Toleration } from './kube.js';

@@ -1,9 +1,16 @@
+import type { KubeObject } from './kube.js';
+
 /** A reference to one Kubernetes object, as the CLI contract prints it (`namespace` is "" when cluster-scoped). */
 export interface ObjectRef {
   apiVersion: string;
   kind: string;
   namespace: string;
   name: string;
+}
+
+/** The reference of an object as it stands (no namespace defaulting); tolerates missing metadata. */
+export function refOf(obj: KubeObject): ObjectRef {
+  return { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' };
 }
 
 /** The policy that claimed a resource template. `namespace` is "" for cluster-scoped policy kinds. */

@@ -8,7 +8,7 @@ import type { ResourceInfo } from '../kube/discovery.js';
 import type { ClusterStatus } from '../model/fleet.js';
 import type { Condition, KubeObject } from '../model/kube.js';
 import { podRequests } from '../schedule/index.js';
-import { parseQuantity, resourceUnits } from '../schedule/quantity.js';
+import { parseQuantity, resourceUnits } from '../model/quantity.js';
 
 export interface ClusterProbe {
   ready: boolean;

@@ -3,7 +3,7 @@
  * files and therefore no commit. Timestamps change only when a condition's status changes.
  */
 import { parseDocument, stringify } from 'yaml';
-import type { Inventory } from '../apply/inventory.js';
+import type { Inventory } from './inventory.js';
 import type { ClusterStatus, PlacementClusterStatus, HealthStatus } from '../model/fleet.js';
 import type { Condition } from '../model/kube.js';
 import type { PlacementDecision } from '../model/placement.js';

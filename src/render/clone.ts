@@ -33,7 +33,3 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}

@@ -6,10 +6,11 @@
  */
 // The default import: Node loads this package as CommonJS (no named ESM exports), bundlers as ESM; both have it.
 import jsonpatch from 'fast-json-patch';
-import { cloneJson, isPlainObject } from './clone.js';
+import { cloneJson } from './clone.js';
 import { hasOwn, isArrayIndexToken, parsePointer, pointerOf } from './json-pointer.js';
 import { OverrideFailure, describeError } from './override-failure.js';
 import { writableAt } from './writable.js';
+import { isPlainObject } from '../util/json.js';
 
 export interface PatchOperation {
   op: string;

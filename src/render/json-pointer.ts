@@ -1,5 +1,5 @@
+import { isPlainObject } from '../util/json.js';
 /** RFC 6901 JSON pointers over plain JSON data; only own properties count, so `constructor` never resolves. */
-import { isPlainObject } from './clone.js';
 
 export function escapePointerToken(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');

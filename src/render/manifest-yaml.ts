@@ -10,8 +10,8 @@
 import { Document, visit } from 'yaml';
 import type { KubeObject } from '../model/kube.js';
 import { compareStrings } from '../model/refs.js';
-import { isPlainObject } from './clone.js';
 import { blockLiteral, formatNumber, inlineString, isPlainSafe } from './yaml-scalars.js';
+import { isPlainObject } from '../util/json.js';
 
 const MANIFEST_FIRST_KEYS = ['apiVersion', 'kind', 'metadata'];
 /** YAML allows implicit keys of at most 1024 characters; longer ones take the yaml library's explicit-key form. */

@@ -12,10 +12,10 @@ import {
 } from '../model/constants.js';
 import type { KubeObject } from '../model/kube.js';
 import type { PolicyRef } from '../model/refs.js';
-import { isPlainObject } from './clone.js';
 import { fastContentHash, type CanonicalMemo } from './hash.js';
 import { writableAt, writableMapAt } from './writable.js';
 import type { AppliedOverride } from './types.js';
+import { isPlainObject } from '../util/json.js';
 
 export interface FlotillaMetadata {
   /** Template file; "" for implicit objects (no annotation then). */

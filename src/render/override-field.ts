@@ -7,12 +7,12 @@
 import { parse as parseYaml } from 'yaml';
 import type { FieldOverrider } from '../model/karmada.js';
 import type { KubeObject } from '../model/kube.js';
-import { isPlainObject } from './clone.js';
 import { lookup, parsePointer } from './json-pointer.js';
 import { applyStrictPatch, type PatchOperation } from './json-patch.js';
 import { toYaml } from './manifest-yaml.js';
 import { OverrideFailure, describeError } from './override-failure.js';
 import { writableAt } from './writable.js';
+import { isPlainObject } from '../util/json.js';
 
 /** Changes `obj` in place (pass a copy) and returns it. */
 export function fieldOverriderInPlace(obj: KubeObject, overrider: FieldOverrider, field: string): KubeObject {

@@ -5,11 +5,11 @@
  */
 import type { LabelAnnotationOverrider } from '../model/karmada.js';
 import type { KubeObject } from '../model/kube.js';
-import { isPlainObject } from './clone.js';
 import { hasOwn } from './json-pointer.js';
 import { OverrideFailure } from './override-failure.js';
 import { compareStrings } from '../model/refs.js';
 import { writableAt, writableMapAt } from './writable.js';
+import { isPlainObject } from '../util/json.js';
 
 export type MetadataMap = 'labels' | 'annotations';
 

@@ -12,11 +12,11 @@ import type { OverridePolicyDoc, ResourceTemplate } from '../model/fleet.js';
 import type { KubeObject } from '../model/kube.js';
 import { compareStrings, type ObjectRef } from '../model/refs.js';
 import { MatchLevel, bestMatchLevel } from '../match/selectors.js';
-import { isPlainObject } from './clone.js';
 import { fastContentHash } from './hash.js';
 import { OverrideFailure, describeError } from './override-failure.js';
 import { applyOverridersInPlace } from './overriders.js';
 import type { AppliedOverride, RenderFailure } from './types.js';
+import { isPlainObject } from '../util/json.js';
 
 export interface PreparedRule {
   /** Position in PreparedPolicies.rules. */

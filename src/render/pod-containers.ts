@@ -3,8 +3,8 @@
  * only (not the group) and knows exactly these kinds; a CronJob's containers are not touched by those overriders.
  */
 import type { KubeObject } from '../model/kube.js';
-import { isPlainObject } from './clone.js';
 import { OverrideFailure } from './override-failure.js';
+import { isPlainObject } from '../util/json.js';
 
 const POD_TEMPLATE_KINDS = new Set(['ReplicaSet', 'Deployment', 'DaemonSet', 'StatefulSet', 'Job']);
 

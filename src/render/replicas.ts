@@ -10,8 +10,8 @@ import type { KubeObject } from '../model/kube.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { groupOf } from '../model/refs.js';
 import { allocateWebsterSeats } from '../util/webster.js';
-import { isPlainObject } from './clone.js';
 import { writableAt, writableMapAt } from './writable.js';
+import { isPlainObject } from '../util/json.js';
 
 export interface ReplicaRevision {
   replicas?: number;

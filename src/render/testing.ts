@@ -7,7 +7,7 @@ import { DEFAULT_FLEET_SETTINGS, type ClusterDef, type Fleet, type OverridePolic
 import type { ClusterSpec, OverrideSpec, Overriders } from '../model/karmada.js';
 import type { KubeObject } from '../model/kube.js';
 import type { PlacementDecision } from '../model/placement.js';
-import type { ObjectRef, PolicyRef } from '../model/refs.js';
+import { refOf, type ObjectRef, type PolicyRef } from '../model/refs.js';
 import { contentHash } from '../util/canonical.js';
 import type { RenderResult } from './types.js';
 
@@ -16,10 +16,6 @@ export function clusterDef(name: string, labels: Record<string, string> = {}, sp
 }
 
 const CLUSTER_SCOPED_KINDS = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'Node', 'PersistentVolume', 'StorageClass']);
-
-export function refOf(obj: KubeObject): ObjectRef {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name };
-}
 
 /** A template as the loader hands it over: namespace defaulted to `default` for namespaced kinds. */
 export function templateOf(object: KubeObject, file = `workloads/${object.kind.toLowerCase()}-${object.metadata.name}.yaml`): ResourceTemplate {

@@ -5,8 +5,8 @@
  * a write anywhere not made writable first throws instead of corrupting a shared node. On unfrozen data (the pure
  * API works on full copies) nothing is copied.
  */
-import { isPlainObject } from './clone.js';
 import { hasOwn } from './json-pointer.js';
+import { isPlainObject } from '../util/json.js';
 
 type Node = Record<string, unknown> | unknown[];
 

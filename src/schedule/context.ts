@@ -8,7 +8,7 @@ import type { Taint } from '../model/kube.js';
 import type { Placement } from '../model/karmada.js';
 import { compareRefs, compareStrings } from '../model/refs.js';
 import { clusterCapacity, type ClusterCapacity, type ReplicaEstimate } from './estimate.js';
-import { indexPolicies, type PolicyIndex } from './claim.js';
+import { indexPolicies, type PolicyIndex } from '../match/claim.js';
 import { systemTaints } from './taints.js';
 import type { FilteredCluster } from './types.js';
 import type { Ranking } from './rank.js';

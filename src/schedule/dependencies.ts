@@ -6,15 +6,12 @@
 import type { ResourceTemplate } from '../model/fleet.js';
 import type { ObjectRef } from '../model/refs.js';
 import { compareRefs, groupOf } from '../model/refs.js';
+import { asPlainObject, type JsonObject } from '../util/json.js';
 
-type Json = Record<string, unknown>;
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
+type Json = JsonObject;
 
 function list(v: unknown): Json[] {
-  return Array.isArray(v) ? v.map(obj).filter((x): x is Json => x !== undefined) : [];
+  return Array.isArray(v) ? v.map(asPlainObject).filter((x): x is Json => x !== undefined) : [];
 }
 
 function str(v: unknown): string | undefined {
@@ -25,13 +22,13 @@ function str(v: unknown): string | undefined {
 export function dependencyPodSpec(template: ResourceTemplate): Json | undefined {
   const group = groupOf(template.ref.apiVersion);
   const kind = template.ref.kind;
-  const spec = obj(template.object['spec']);
+  const spec = asPlainObject(template.object['spec']);
   if (group === '' && kind === 'Pod') return spec;
   if (group === 'apps' && (kind === 'Deployment' || kind === 'StatefulSet' || kind === 'DaemonSet' || kind === 'ReplicaSet')) {
-    return obj(obj(spec?.['template'])?.['spec']);
+    return asPlainObject(asPlainObject(spec?.['template'])?.['spec']);
   }
-  if (group === 'batch' && kind === 'Job') return obj(obj(spec?.['template'])?.['spec']);
-  if (group === 'batch' && kind === 'CronJob') return obj(obj(obj(obj(spec?.['jobTemplate'])?.['spec'])?.['template'])?.['spec']);
+  if (group === 'batch' && kind === 'Job') return asPlainObject(asPlainObject(spec?.['template'])?.['spec']);
+  if (group === 'batch' && kind === 'CronJob') return asPlainObject(asPlainObject(asPlainObject(asPlainObject(spec?.['jobTemplate'])?.['spec'])?.['template'])?.['spec']);
   return undefined;
 }
 
@@ -50,26 +47,26 @@ function podReferences(pod: Json): { configMaps: Set<string>; secrets: Set<strin
   for (const ref of list(pod['imagePullSecrets'])) add(secrets, ref['name']);
   for (const c of [...list(pod['initContainers']), ...list(pod['containers']), ...list(pod['ephemeralContainers'])]) {
     for (const from of list(c['envFrom'])) {
-      add(configMaps, obj(from['configMapRef'])?.['name']);
-      add(secrets, obj(from['secretRef'])?.['name']);
+      add(configMaps, asPlainObject(from['configMapRef'])?.['name']);
+      add(secrets, asPlainObject(from['secretRef'])?.['name']);
     }
     for (const env of list(c['env'])) {
-      const valueFrom = obj(env['valueFrom']);
-      add(configMaps, obj(valueFrom?.['configMapKeyRef'])?.['name']);
-      add(secrets, obj(valueFrom?.['secretKeyRef'])?.['name']);
+      const valueFrom = asPlainObject(env['valueFrom']);
+      add(configMaps, asPlainObject(valueFrom?.['configMapKeyRef'])?.['name']);
+      add(secrets, asPlainObject(valueFrom?.['secretKeyRef'])?.['name']);
     }
   }
   for (const v of list(pod['volumes'])) {
-    add(configMaps, obj(v['configMap'])?.['name']);
-    add(secrets, obj(v['secret'])?.['secretName']);
-    add(secrets, obj(v['azureFile'])?.['secretName']);
-    add(secrets, obj(obj(v['csi'])?.['nodePublishSecretRef'])?.['name']);
-    for (const field of SECRET_REF_VOLUMES) add(secrets, obj(obj(v[field])?.['secretRef'])?.['name']);
-    for (const source of list(obj(v['projected'])?.['sources'])) {
-      add(configMaps, obj(source['configMap'])?.['name']);
-      add(secrets, obj(source['secret'])?.['name']);
+    add(configMaps, asPlainObject(v['configMap'])?.['name']);
+    add(secrets, asPlainObject(v['secret'])?.['secretName']);
+    add(secrets, asPlainObject(v['azureFile'])?.['secretName']);
+    add(secrets, asPlainObject(asPlainObject(v['csi'])?.['nodePublishSecretRef'])?.['name']);
+    for (const field of SECRET_REF_VOLUMES) add(secrets, asPlainObject(asPlainObject(v[field])?.['secretRef'])?.['name']);
+    for (const source of list(asPlainObject(v['projected'])?.['sources'])) {
+      add(configMaps, asPlainObject(source['configMap'])?.['name']);
+      add(secrets, asPlainObject(source['secret'])?.['name']);
     }
-    add(claims, obj(v['persistentVolumeClaim'])?.['claimName']);
+    add(claims, asPlainObject(v['persistentVolumeClaim'])?.['claimName']);
   }
   // The API server copies the deprecated serviceAccount field into serviceAccountName; "default" always exists.
   const sa = str(pod['serviceAccountName']) ?? str(pod['serviceAccount']);

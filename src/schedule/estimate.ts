@@ -3,7 +3,7 @@
  * template a cluster can take.
  */
 import type { ClusterStatus } from '../model/fleet.js';
-import { parseQuantity, quantityValue, resourceUnits, subtractQuantity, type Quantity } from './quantity.js';
+import { parseQuantity, quantityValue, resourceUnits, subtractQuantity, type Quantity } from '../model/quantity.js';
 import type { PodRequests } from './replicas.js';
 
 /** Karmada's int32 ceiling, used for "not estimated" (objects without replicas). */

@@ -1,7 +1,7 @@
 /** Human-readable rendering of a PlacementExplanation (`flotilla why`, `flotilla schedule -o text`). */
 import type { PlacementCluster } from '../model/fleet.js';
 import { formatRef } from '../model/refs.js';
-import { formatPolicyRef } from './claim.js';
+import { formatPolicyRef } from '../match/claim.js';
 import { UNLIMITED_REPLICAS } from './estimate.js';
 import type { DivisionExplanation, PlacementExplanation, RankedCluster, SelectionExplanation, TermAttempt } from './types.js';
 

@@ -1,7 +1,7 @@
 /** Match + schedule stage: which policy claims each template, and on which clusters with how many replicas. */
 export { scheduleFleet } from './schedule-fleet.js';
 export { formatExplanation } from './explain.js';
-export { claimPolicy, indexPolicies, ignoredReason, policyRef, formatPolicyRef, type PolicyClaim, type PolicyIndex } from './claim.js';
+export { claimPolicy, indexPolicies, ignoredReason, policyRef, formatPolicyRef, type PolicyClaim, type PolicyIndex } from '../match/claim.js';
 export { createScheduleContext, type ClusterView, type ScheduleContext } from './context.js';
 export { filterClusters, clusterFilterVerdict, type FilterOutcome, type FilterRequest } from './filter.js';
 export { rankClusters, type Candidate, type RankRequest } from './rank.js';
@@ -11,6 +11,6 @@ export { scheduleTemplate, type TemplateScheduleOutcome, type TemplateScheduleRe
 export { clusterCapacity, estimateAvailableReplicas, UNLIMITED_REPLICAS, type ClusterCapacity, type ReplicaEstimate } from './estimate.js';
 export { templateReplicas, templateRequests, podRequests, workloadKind, type PodRequests, type TemplateReplicas } from './replicas.js';
 export { dependencyRefs } from './dependencies.js';
-export { parseQuantity, quantityValue, quantityMilliValue, type Quantity } from './quantity.js';
+export { parseQuantity, quantityValue, quantityMilliValue, type Quantity } from '../model/quantity.js';
 export { systemTaints, toleratesTaint, findUntoleratedTaint } from './taints.js';
 export type * from './types.js';

@@ -4,7 +4,8 @@
  */
 import type { ResourceTemplate } from '../model/fleet.js';
 import { groupOf } from '../model/refs.js';
-import { parseQuantity, resourceUnits } from './quantity.js';
+import { parseQuantity, resourceUnits } from '../model/quantity.js';
+import { asPlainObject, type JsonObject } from '../util/json.js';
 
 export interface TemplateReplicas {
   count: number;
@@ -14,11 +15,7 @@ export interface TemplateReplicas {
   error?: string;
 }
 
-type Json = Record<string, unknown>;
-
-function asObject(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
+type Json = JsonObject;
 
 function asArray(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
@@ -48,7 +45,7 @@ export function workloadKind(template: ResourceTemplate): WorkloadKind | null {
 }
 
 export function templateReplicas(template: ResourceTemplate): TemplateReplicas {
-  const spec = asObject(template.object['spec']);
+  const spec = asPlainObject(template.object['spec']);
   switch (workloadKind(template)) {
     case 'Deployment':
     case 'StatefulSet':
@@ -77,11 +74,11 @@ function withError(r: TemplateReplicas, error: string | undefined): TemplateRepl
 
 /** The pod spec whose requests make up one replica (and its field path), or undefined for objects without replicas. */
 export function replicaPodSpec(template: ResourceTemplate): { spec: Json; path: string } | undefined {
-  const spec = asObject(template.object['spec']);
+  const spec = asPlainObject(template.object['spec']);
   const kind = workloadKind(template);
   if (kind === null || spec === undefined) return undefined;
   if (kind === 'Pod') return { spec, path: 'spec' };
-  const podSpec = asObject(asObject(spec['template'])?.['spec']);
+  const podSpec = asPlainObject(asPlainObject(spec['template'])?.['spec']);
   return podSpec === undefined ? undefined : { spec: podSpec, path: 'spec.template.spec' };
 }
 
@@ -119,16 +116,16 @@ export function podRequests(podSpec: Json | undefined, path = 'spec'): PodReques
   const problems: string[] = [];
   if (podSpec) {
     for (const [i, c] of asArray(podSpec['containers']).entries()) {
-      for (const [name, units] of containerRequests(asObject(c), `${path}.containers[${i}]`, problems)) {
+      for (const [name, units] of containerRequests(asPlainObject(c), `${path}.containers[${i}]`, problems)) {
         totals.set(name, (totals.get(name) ?? 0) + units);
       }
     }
     for (const [i, c] of asArray(podSpec['initContainers']).entries()) {
-      for (const [name, units] of containerRequests(asObject(c), `${path}.initContainers[${i}]`, problems)) {
+      for (const [name, units] of containerRequests(asPlainObject(c), `${path}.initContainers[${i}]`, problems)) {
         if (units > (totals.get(name) ?? 0)) totals.set(name, units);
       }
     }
-    for (const [name, units] of readResourceList(asObject(podSpec['overhead']), `${path}.overhead`, problems)) {
+    for (const [name, units] of readResourceList(asPlainObject(podSpec['overhead']), `${path}.overhead`, problems)) {
       totals.set(name, (totals.get(name) ?? 0) + units);
     }
   }
@@ -138,9 +135,9 @@ export function podRequests(podSpec: Json | undefined, path = 'spec'): PodReques
 }
 
 function containerRequests(container: Json | undefined, path: string, problems: string[]): Map<string, number> {
-  const resources = asObject(container?.['resources']);
-  const requests = readResourceList(asObject(resources?.['requests']), `${path}.resources.requests`, problems);
-  for (const [name, units] of readResourceList(asObject(resources?.['limits']), `${path}.resources.limits`, problems)) {
+  const resources = asPlainObject(container?.['resources']);
+  const requests = readResourceList(asPlainObject(resources?.['requests']), `${path}.resources.requests`, problems);
+  for (const [name, units] of readResourceList(asPlainObject(resources?.['limits']), `${path}.resources.limits`, problems)) {
     if (!requests.has(name)) requests.set(name, units);
   }
   return requests;

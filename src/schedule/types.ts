@@ -7,6 +7,10 @@ import type { PlacementCluster } from '../model/fleet.js';
 import type { PlacementDecision, PlacementReason } from '../model/placement.js';
 import type { Problem } from '../model/problem.js';
 import type { ObjectRef, PolicyRef } from '../model/refs.js';
+import type { PolicyExplanation } from '../match/claim.js';
+
+// Policy claiming lives with matching; its explanation types stay part of the schedule stage's output.
+export type { ClaimKind, InvalidPolicyMatch, PolicyCandidate, PolicyExplanation, SelectorMatch } from '../match/claim.js';
 
 export interface ScheduleResult {
   /** One per template, sorted by `compareRefs`. */
@@ -20,51 +24,6 @@ export interface ScheduleResult {
 export interface ScheduleOptions {
   /** Build a `PlacementExplanation` per template (default true). The controller may skip them to save memory. */
   explain?: boolean;
-}
-
-/** How a template came to be claimed (or not) by a propagation policy. */
-export type ClaimKind =
-  /** No previous claim (or it lapsed): the best matching policy won. */
-  | 'Fresh'
-  /** The policy recorded in the previous placement still matches and keeps the template. */
-  | 'Sticky'
-  /** A policy with `preemption: Always` took the template from the previous claimant. */
-  | 'Preempted'
-  /** An invalid policy selects the template: the previous placement is kept until the policy is fixed. */
-  | 'HeldForInvalidPolicy'
-  /** No policy matches. */
-  | 'Unmatched'
-  /** The template is never propagated (reserved namespace, Karmada's own API groups, service-account tokens). */
-  | 'Ignored';
-
-export type SelectorMatch = 'Name' | 'LabelSelector' | 'All';
-
-export interface PolicyCandidate {
-  policy: PolicyRef;
-  file: string;
-  priority: number;
-  match: SelectorMatch;
-  preemption: 'Always' | 'Never';
-  won: boolean;
-  /** Why it won or lost, in words an operator understands. */
-  reason: string;
-}
-
-export interface InvalidPolicyMatch {
-  policy: PolicyRef;
-  file: string;
-  /** How the invalid policy's readable selectors (or the previous claim) point at the template. */
-  match: SelectorMatch | 'PreviousClaim';
-}
-
-export interface PolicyExplanation {
-  claim: ClaimKind;
-  summary: string;
-  winner: PolicyRef | null;
-  previous: PolicyRef | null;
-  /** Every valid policy that matches the template, winner first, then in precedence order. */
-  candidates: PolicyCandidate[];
-  invalidPolicies: InvalidPolicyMatch[];
 }
 
 export type FilterRule = 'ClusterAffinity' | 'TaintToleration' | 'APIEnablement' | 'SpreadConstraint';

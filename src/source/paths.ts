@@ -12,12 +12,6 @@ export function isFleetPath(path: string): boolean {
   return !path.split('/').some((seg) => seg.startsWith('.'));
 }
 
-/** A relative, `/`-separated path that stays inside the repository. */
-export function isSafeRelativePath(path: string): boolean {
-  if (path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\0')) return false;
-  return path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
-}
-
 export function isRemoteSource(source: string): boolean {
   return /^https?:\/\//.test(source);
 }

@@ -1,16 +1,6 @@
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cacheRoot } from '../util/cache-dir.js';
 import { testbedCacheKey } from './versions.js';
-
-/**
- * Where the testbed keeps its build cache (outside any repository, shared by every clone on the machine):
- * `$FLOTILLA_CACHE_DIR`, else `$XDG_CACHE_HOME/flotilla`, else `~/.cache/flotilla`.
- */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FLOTILLA_CACHE_DIR) return resolve(env.FLOTILLA_CACHE_DIR);
-  const base = env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), '.cache');
-  return join(base, 'flotilla');
-}
 
 export interface TestbedPaths {
   root: string;

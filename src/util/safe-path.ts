@@ -2,7 +2,8 @@
  * The one way Flotilla names a file it writes (render output, status files, inventories). Segments come from
  * fleet data (cluster names, kinds, object names); the loader refuses odd ones, and this is the last line of
  * defence: a segment that could climb out of the root, hide a separator or confuse a terminal is refused with an
- * UnsafePathError instead of being "cleaned" into some other path.
+ * UnsafePathError instead of being "cleaned" into some other path. Paths read from a repository are checked here
+ * too (unsafeRepositoryPathReason), so there is one place that decides what may name a file.
  */
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UnsafePathError, type UnsafePathReason } from '../model/errors.js';
@@ -62,4 +63,22 @@ export function safeJoin(root: string, ...segments: string[]): string {
   const rel = relative(base, path);
   if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) refuse('escapes-root', segments.join('/'));
   return path;
+}
+
+export type UnsafeRepositoryPathReason = 'empty' | 'nul' | 'backslash' | 'absolute' | 'dot-dot' | 'empty-or-dot-segment';
+
+/**
+ * Why a path read from a repository (relative, `/`-separated) could name something outside it, or null when it
+ * cannot. The first problem found, in this order: empty, NUL, backslash, absolute (also `C:`), `..`, then an
+ * empty or `.` segment.
+ */
+export function unsafeRepositoryPathReason(path: string): UnsafeRepositoryPathReason | null {
+  if (path === '') return 'empty';
+  if (path.includes('\0')) return 'nul';
+  if (path.includes('\\')) return 'backslash';
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'absolute';
+  const segments = path.split('/');
+  if (segments.includes('..')) return 'dot-dot';
+  if (segments.some((s) => s === '' || s === '.')) return 'empty-or-dot-segment';
+  return null;
 }

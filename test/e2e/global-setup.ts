@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { cacheRoot, testbedDown, testbedUp } from '../../src/testbed/index.js';
+import { testbedDown, testbedUp } from '../../src/testbed/index.js';
+import { cacheRoot } from '../../src/util/cache-dir.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -7,7 +7,7 @@ import type { HealthStatus } from '../../model/fleet.js';
 import type { KubeObject } from '../../model/kube.js';
 import { compareStrings, groupOf } from '../../model/refs.js';
 import { sortKeys } from '../../util/canonical.js';
-import { HealthInputError, isObject } from '../fields.js';
+import { HealthInputError } from '../fields.js';
 import { worstHealth } from '../order.js';
 import { aggregateCronJob } from './cronjob.js';
 import { aggregateJob } from './job.js';
@@ -17,6 +17,7 @@ import { aggregatePodDisruptionBudget } from './poddisruptionbudget.js';
 import type { AggregatedStatus, Aggregator, MemberStatus, Reported } from './types.js';
 import { aggregatePersistentVolume, aggregatePersistentVolumeClaim } from './volumes.js';
 import { aggregateDaemonSet, aggregateDeployment, aggregateStatefulSet } from './workloads.js';
+import { isPlainObject } from '../../util/json.js';
 
 export type { AggregatedStatus, MemberStatus } from './types.js';
 
@@ -56,7 +57,7 @@ export function aggregateStatus(template: KubeObject, members: readonly MemberSt
 
 function reported(m: MemberStatus): Reported {
   const raw = m.status !== undefined ? m.status : m.object?.status;
-  if (raw !== undefined && raw !== null && !isObject(raw)) throw new HealthInputError(`cluster ${m.cluster}: status is not an object`);
+  if (raw !== undefined && raw !== null && !isPlainObject(raw)) throw new HealthInputError(`cluster ${m.cluster}: status is not an object`);
   return { cluster: m.cluster, status: raw ?? undefined, object: m.object ?? undefined };
 }
 

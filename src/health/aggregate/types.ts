@@ -1,6 +1,6 @@
 import type { HealthStatus } from '../../model/fleet.js';
 import type { KubeObject } from '../../model/kube.js';
-import type { JsonObject } from '../fields.js';
+import { type JsonObject } from '../../util/json.js';
 
 /** What the controller observed for one placement member. */
 export interface MemberStatus {

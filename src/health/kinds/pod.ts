@@ -4,8 +4,9 @@
  * error state count too (Argo CD only looks at app containers, so `Init:CrashLoopBackOff` shows as Progressing there).
  */
 import type { KubeObject } from '../../model/kube.js';
-import { conditions, findCondition, int, isObject, isTrue, list, str, type JsonObject } from '../fields.js';
+import { conditions, findCondition, int, isTrue, list, str } from '../fields.js';
 import { degraded, healthy, progressing, unknown, type HealthAssessment } from '../types.js';
+import { type JsonObject, isPlainObject } from '../../util/json.js';
 
 export function podHealth(obj: KubeObject): HealthAssessment {
   const restartPolicy = str(obj, 'spec.restartPolicy') ?? 'Always';
@@ -38,7 +39,7 @@ export function podHealth(obj: KubeObject): HealthAssessment {
       if (restartPolicy !== 'Always') return progressing(podMessage);
       if (isTrue(findCondition(conditions(obj), 'Ready'))) return healthy(podMessage);
       // Not ready after a container has already died once: it is restarting, not starting.
-      const restarted = appStatuses.find((c) => isObject(c.lastState) && isObject(c.lastState.terminated));
+      const restarted = appStatuses.find((c) => isPlainObject(c.lastState) && isPlainObject(c.lastState.terminated));
       if (restarted) return degraded(podMessage || `container "${str(restarted, 'name') ?? ''}" is restarting`);
       return progressing(podMessage);
     }
@@ -63,5 +64,5 @@ function failureOf(c: JsonObject): string {
 }
 
 function containerStatuses(obj: KubeObject, path: string): JsonObject[] {
-  return list(obj, path).filter(isObject);
+  return list(obj, path).filter(isPlainObject);
 }

@@ -1,0 +1,71 @@
+/**
+ * Karmada's defaults for policies, applied as its API server and mutating webhooks would (docs/fleet-repository.md#defaults;
+ * Karmada's pkg/webhook/propagationpolicy/mutating.go, pkg/util/helper/policy.go, CRD default markers),
+ * so that every later stage sees the object Karmada would have stored.
+ *
+ * Not applied: the default not-ready/unreachable NoExecute tolerations (older webhooks add them; they only matter
+ * for NoExecute taints, which Flotilla's system taints are not).
+ */
+import type { OverridePolicyKind, PropagationPolicyKind } from '../../model/fleet.js';
+import type { Overriders, OverrideSpec, PropagationSpec, ResourceSelector } from '../../model/karmada.js';
+import { GRACEFUL_PURGE_MODES } from './propagation-schema.js';
+
+export const DEFAULT_TOLERATION_SECONDS = 300;
+export const DEFAULT_GRACE_PERIOD_SECONDS = 600;
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+/** A namespaced policy's selectors always stay in its namespace: an empty namespace becomes the policy's. */
+function fillNamespaces(selectors: ResourceSelector[], namespace: string): void {
+  for (const s of selectors) if (!s.namespace) s.namespace = namespace;
+}
+
+/** Mutates and returns `spec`, which must be the loader's own fresh copy. */
+export function applyPropagationDefaults(spec: PropagationSpec, kind: PropagationPolicyKind, namespace: string): PropagationSpec {
+  if (kind === 'PropagationPolicy') fillNamespaces(spec.resourceSelectors, namespace);
+  if (spec.resourceSelectors.some((s) => s.kind === 'ServiceImport')) spec.propagateDeps = true;
+  spec.placement ??= {};
+  for (const c of spec.placement.spreadConstraints ?? []) {
+    if (!c.spreadByField && !c.spreadByLabel) c.spreadByField = 'cluster';
+    if (!c.minGroups) c.minGroups = 1;
+  }
+  const rs = spec.placement.replicaScheduling;
+  if (rs) {
+    rs.replicaSchedulingType ??= 'Divided';
+    if (rs.replicaSchedulingType === 'Divided' && !rs.replicaDivisionPreference) rs.replicaDivisionPreference = 'Weighted';
+  }
+  spec.priority ??= 0;
+  spec.preemption ??= 'Never';
+  spec.conflictResolution ??= 'Abort';
+  spec.schedulerName ??= DEFAULT_SCHEDULER_NAME;
+  const app = spec.failover?.application;
+  if (app) {
+    app.decisionConditions ??= {};
+    app.decisionConditions.tolerationSeconds ??= DEFAULT_TOLERATION_SECONDS;
+    app.purgeMode ??= 'Gracefully';
+    if (GRACEFUL_PURGE_MODES.includes(app.purgeMode)) app.gracePeriodSeconds ??= DEFAULT_GRACE_PERIOD_SECONDS;
+  }
+  const cluster = spec.failover?.cluster;
+  if (cluster) cluster.purgeMode ??= 'Gracefully';
+  return spec;
+}
+
+export function hasOverriders(o: Overriders | undefined): boolean {
+  return o !== undefined && Object.values(o).some((list) => Array.isArray(list) && list.length > 0);
+}
+
+/**
+ * Mutates and returns `spec`: selectors defaulted like a PropagationPolicy's, and the deprecated single-rule form
+ * (`targetCluster` + `overriders`) turned into one `overrideRules` entry, so later stages read only overrideRules.
+ */
+export function applyOverrideDefaults(spec: OverrideSpec, kind: OverridePolicyKind, namespace: string): OverrideSpec {
+  spec.resourceSelectors ??= [];
+  if (kind === 'OverridePolicy') fillNamespaces(spec.resourceSelectors, namespace);
+  if (spec.overrideRules === undefined) {
+    spec.overrideRules = hasOverriders(spec.overriders)
+      ? [{ ...(spec.targetCluster ? { targetCluster: spec.targetCluster } : {}), overriders: spec.overriders ?? {} }]
+      : [];
+  }
+  delete spec.targetCluster;
+  delete spec.overriders;
+  return spec;
+}

@@ -1,0 +1,69 @@
+/**
+ * status/: what Flotilla wrote on earlier passes. Read leniently, but a hand-edited file that does not hold
+ * what the scheduler needs is reported and ignored (as if it were not there), never a crash.
+ */
+import type { ClusterStatus, PlacementRecord } from '../../model/fleet.js';
+import type { PolicyRef } from '../../model/refs.js';
+import type { DocContext } from './doc-context.js';
+import type { DocHeader } from './object-header.js';
+import { clusterStatusBody, placementSpec, placementStatus } from './status-schema.js';
+import { readValue } from './schema.js';
+
+export const FLOTILLA_API_VERSION = 'flotilla.dev/v1alpha1';
+
+function expectKind(ctx: DocContext, header: DocHeader, kind: string): boolean {
+  if (header.apiVersion !== FLOTILLA_API_VERSION || header.kind !== kind) {
+    ctx.error(['kind'], `expected ${FLOTILLA_API_VERSION} ${kind} here, got ${header.apiVersion} ${header.kind}`);
+    return false;
+  }
+  return true;
+}
+
+/** `status/clusters/<name>.yaml`; `fileCluster` is the <name> the path says. */
+export function loadClusterStatus(ctx: DocContext, header: DocHeader, fileCluster: string): ClusterStatus | null {
+  if (!expectKind(ctx, header, 'ClusterStatus')) return null;
+  if (header.name !== fileCluster) {
+    ctx.error(['metadata', 'name'], `must be the cluster the file is named after (${JSON.stringify(fileCluster)}), got ${JSON.stringify(header.name)}`);
+    return null;
+  }
+  const raw = header.object['status'];
+  const status = raw == null ? {} : (readValue(clusterStatusBody(), raw, ['status'], ctx) as ClusterStatus | undefined);
+  return ctx.errorCount > 0 || !status ? null : status;
+}
+
+interface RawPlacementSpec {
+  resource: { apiVersion: string; kind: string; namespace?: string; name: string };
+  policy?: { kind: PolicyRef['kind']; namespace?: string; name: string };
+  clusters: { name: string; replicas: number }[];
+}
+
+interface RawPlacementStatus {
+  conditions?: PlacementRecord['conditions'];
+  observedAffinityName?: string;
+  clusters?: PlacementRecord['clusterStatuses'];
+  aggregated?: PlacementRecord['aggregated'];
+}
+
+export function loadPlacement(ctx: DocContext, header: DocHeader): PlacementRecord | null {
+  if (!expectKind(ctx, header, 'Placement')) return null;
+  const rawSpec = header.object['spec'];
+  if (rawSpec == null) {
+    ctx.error(['spec'], 'is required');
+    return null;
+  }
+  const spec = readValue(placementSpec(), rawSpec, ['spec'], ctx) as RawPlacementSpec | undefined;
+  const rawStatus = header.object['status'];
+  const status = rawStatus == null ? {} : (readValue(placementStatus(), rawStatus, ['status'], ctx) as RawPlacementStatus | undefined);
+  if (ctx.errorCount > 0 || !spec || !status) return null;
+  const r = spec.resource;
+  const record: PlacementRecord = {
+    resource: { apiVersion: r.apiVersion, kind: r.kind, namespace: r.namespace ?? '', name: r.name },
+    policy: spec.policy ? { kind: spec.policy.kind, namespace: spec.policy.namespace ?? '', name: spec.policy.name } : null,
+    clusters: spec.clusters.map((c) => ({ name: c.name, replicas: c.replicas })),
+  };
+  if (status.conditions) record.conditions = status.conditions;
+  if (status.observedAffinityName) record.observedAffinityName = status.observedAffinityName;
+  if (status.clusters) record.clusterStatuses = status.clusters;
+  if (status.aggregated) record.aggregated = status.aggregated;
+  return record;
+}
