@@ -54,8 +54,9 @@ export class ClusterReadiness {
     // An unreachable cluster keeps its last known version and summaries; only its condition changes.
     const probed: ClusterStatus = probe.ready ? { ...probe.status } : { ...(previous ?? {}), ...probe.status };
     probed.conditions = withTransitionTimes([condition], previous?.conditions, now.toISOString().replace(/\.\d+Z$/, 'Z'));
-    const last = this.capacityRecordedAt.get(def.name);
-    const due = last === undefined || now.getTime() - last >= capacityIntervalMs;
+    // A controller that just started counts the interval from its start: a restart is not a reason to commit.
+    if (!this.capacityRecordedAt.has(def.name)) this.capacityRecordedAt.set(def.name, now.getTime());
+    const due = now.getTime() - this.capacityRecordedAt.get(def.name)! >= capacityIntervalMs;
     const status = holdCapacity(probed, previous, due);
     if (status === probed) this.capacityRecordedAt.set(def.name, now.getTime());
     const held = status !== probed && canonicalJson(status.resourceSummary) !== canonicalJson(probed.resourceSummary);

@@ -45,7 +45,12 @@ beforeAll(async () => {
     },
   });
   ({ bare, work } = remote);
-  remote.commit('initial fleet', () => cpSync(TEMPLATE_DIR, work, { recursive: true }));
+  remote.commit('initial fleet', () => {
+    cpSync(TEMPLATE_DIR, work, { recursive: true });
+    // Capacity figures recorded as they change, so "settled" below means the cluster really is quiet.
+    const settings = join(work, 'fleet.yaml');
+    writeFileSync(settings, readFileSync(settings, 'utf8').replace('  pollIntervalSeconds: 30\n', '  pollIntervalSeconds: 30\n  status: {summaryIntervalSeconds: 0}\n'));
+  });
   ({ connector, reconciler } = await controllerFor(remote, inject('kubeconfig'), { auth: { token: 'fleet-token' } }));
   for (const m of members) clients.set(m, await memberClient(m));
 });
