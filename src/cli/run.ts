@@ -34,6 +34,7 @@ interface RunFlags {
   watch?: boolean;
   allowMassPrune?: boolean;
   clusterFailureThreshold: number;
+  clusterSuccessThreshold: number;
   resync: number;
   insecureKubeconfigExec?: boolean;
   insecureKubeconfigTls?: boolean;
@@ -80,6 +81,7 @@ export async function startController(flags: RunFlags): Promise<number> {
     connector,
     allowMassPrune: flags.allowMassPrune,
     clusterFailureThresholdMs: flags.clusterFailureThreshold,
+    clusterSuccessThresholdMs: flags.clusterSuccessThreshold,
     resyncIntervalMs: flags.resync,
     log: textLogger,
   });
@@ -117,6 +119,7 @@ function addRunFlags<T extends Command<[], Record<string, unknown>>>(cmd: T) {
     .option('--watch', 'also reconcile as soon as the local repository branch moves')
     .option('--allow-mass-prune', 'let one pass delete more than spec.maxPruneFraction of a cluster\'s objects')
     .option('--cluster-failure-threshold <duration>', 'how long a cluster must fail before it is recorded NotReady', (v) => parseDuration(v, '--cluster-failure-threshold'), 30_000)
+    .option('--cluster-success-threshold <duration>', 'how long a NotReady cluster must answer before it is recorded Ready again', (v) => parseDuration(v, '--cluster-success-threshold'), 30_000)
     .option('--resync <duration>', 're-apply every object this often, even if unchanged (0 disables)', (v) => parseDuration(v, '--resync'), 600_000)
     .option('--insecure-kubeconfig-exec', 'allow kubeconfig exec plugins and auth providers')
     .option('--insecure-kubeconfig-tls', 'allow kubeconfig contexts that skip TLS verification')

@@ -36,21 +36,24 @@ export function holdCapacity(fresh: ClusterStatus, recorded: ClusterStatus | und
 
 export class ClusterReadiness {
   private readonly failingSince = new Map<string, number>();
+  private readonly healthySince = new Map<string, number>();
   /** When each cluster's capacity figures were last let through to the record. */
   private readonly capacityRecordedAt = new Map<string, number>();
 
   constructor(
     private readonly connector: ClusterConnector,
     private readonly failureThresholdMs: number,
+    private readonly successThresholdMs = 0,
   ) {}
 
   async observe(def: ClusterDef, previous: ClusterStatus | undefined, now: Date, capacityIntervalMs = 0): Promise<ObservedCluster> {
     const connected = await this.connector.connect(def);
     const probe: ClusterProbe = connected.ok ? await probeCluster(connected.client) : { ready: false, reason: 'ClusterNotReachable', message: connected.reason, status: {} };
     const prevReady = previous?.conditions?.find((c) => c.type === 'Ready');
-    const ready = this.recordedReady(def.name, probe.ready, prevReady?.status === 'True', now.getTime());
+    const ready = this.recordedReady(def.name, probe.ready, prevReady === undefined ? undefined : prevReady.status === 'True', now.getTime());
+    // Until a transition is recorded, the recorded condition stands as it was (so a blip rewrites nothing).
     const condition: Condition =
-      probe.ready || !ready ? { type: 'Ready', status: probe.ready ? 'True' : 'False', reason: probe.reason, message: probe.message } : (prevReady as Condition);
+      ready === probe.ready ? { type: 'Ready', status: probe.ready ? 'True' : 'False', reason: probe.reason, message: probe.message } : (prevReady as Condition);
     // An unreachable cluster keeps its last known version and summaries; only its condition changes.
     const probed: ClusterStatus = probe.ready ? { ...probe.status } : { ...(previous ?? {}), ...probe.status };
     probed.conditions = withTransitionTimes([condition], previous?.conditions, now.toISOString().replace(/\.\d+Z$/, 'Z'));
@@ -63,13 +66,23 @@ export class ClusterReadiness {
     return { def, client: connected.ok ? connected.client : undefined, probe, ready, status, ...(held ? { fresh: probed } : {}) };
   }
 
-  private recordedReady(cluster: string, probedReady: boolean, wasReady: boolean, nowMs: number): boolean {
+  /**
+   * Karmada's two thresholds: a Ready cluster is recorded NotReady only after failing for the failure threshold,
+   * and a NotReady one Ready again only after answering for the success threshold (a flapping cluster is not
+   * re-admitted at its first good answer). A cluster with no recorded condition is taken as probed.
+   */
+  private recordedReady(cluster: string, probedReady: boolean, wasReady: boolean | undefined, nowMs: number): boolean {
+    const streak = (map: Map<string, number>, other: Map<string, number>) => {
+      other.delete(cluster);
+      const since = map.get(cluster) ?? nowMs;
+      map.set(cluster, since);
+      return nowMs - since;
+    };
     if (probedReady) {
-      this.failingSince.delete(cluster);
-      return true;
+      const healthyFor = streak(this.healthySince, this.failingSince);
+      return wasReady !== false || healthyFor >= this.successThresholdMs;
     }
-    const since = this.failingSince.get(cluster) ?? nowMs;
-    this.failingSince.set(cluster, since);
-    return wasReady && nowMs - since < this.failureThresholdMs;
+    const failingFor = streak(this.failingSince, this.healthySince);
+    return wasReady === true && failingFor < this.failureThresholdMs;
   }
 }

@@ -41,7 +41,7 @@ function fleet(opts: { clusters?: string[]; configMaps?: string[]; maxPruneFract
 function setup(files: Record<string, string>, clusters = ['member1', 'member2'], extra: Partial<ReconcilerOptions> = {}) {
   const repo = new MemoryFleetSource(files);
   const connector = memoryConnector(clusters);
-  const reconciler = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, resyncIntervalMs: 0, ...extra });
+  const reconciler = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, clusterSuccessThresholdMs: 0, resyncIntervalMs: 0, ...extra });
   return { repo, connector, reconciler, member: (n: string) => connector.clusters.get(n)! };
 }
 
@@ -143,6 +143,30 @@ describe('Reconciler with in-memory clusters', () => {
     await reconciler.reconcileOnce();
     expect(repo.read('status/clusters/member2.yaml')).toMatch(/status: "False"\n\s+reason: ClusterNotReachable/);
     expect(repo.read('status/placements/shop/configmap-a.yaml')).toMatch(/name: member2\n\s+applied: false\n\s+health: Unknown/);
+  });
+
+  it('re-admits a recovered cluster only after it has answered for the success threshold', async () => {
+    let t = Date.UTC(2031, 0, 1);
+    const { repo, reconciler, member } = setup(fleet(), ['member1', 'member2'], { now: () => new Date(t), clusterFailureThresholdMs: 0, clusterSuccessThresholdMs: 30_000 });
+    member('member2').unreachable = true;
+    await reconciler.reconcileOnce();
+    expect(repo.read('status/clusters/member2.yaml')).toMatch(/status: "False"/);
+    member('member2').unreachable = false;
+    t += 10_000;
+    const early = await reconciler.reconcileOnce();
+    expect(early.clusters.find((c) => c.name === 'member2')?.ready).toBe(false);
+    expect(repo.read('status/clusters/member2.yaml')).toMatch(/status: "False"/);
+    // A flap restarts the count.
+    member('member2').unreachable = true;
+    t += 5_000;
+    await reconciler.reconcileOnce();
+    member('member2').unreachable = false;
+    // 30 s after the first good answer (at 10 s), but only 0 s into this streak.
+    t += 25_000;
+    expect((await reconciler.reconcileOnce()).clusters.find((c) => c.name === 'member2')?.ready).toBe(false);
+    t += 30_000;
+    expect((await reconciler.reconcileOnce()).clusters.find((c) => c.name === 'member2')?.ready).toBe(true);
+    expect(repo.read('status/clusters/member2.yaml')).toMatch(/status: "True"\n\s+reason: ClusterReady/);
   });
 
   it('suspends pruning everywhere while fleet.yaml is broken, and prunes once it is fixed', async () => {
@@ -261,7 +285,7 @@ describe('a controller killed at any point of a pass', () => {
   }
 
   async function run(connector: MemoryConnector, repo: MemoryFleetSource): Promise<void> {
-    const reconciler = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, resyncIntervalMs: 0 });
+    const reconciler = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, clusterSuccessThresholdMs: 0, resyncIntervalMs: 0 });
     for (let i = 0; i < 4; i++) await reconciler.reconcileOnce();
   }
 
@@ -276,7 +300,7 @@ describe('a controller killed at any point of a pass', () => {
       c.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'not-ours', namespace: NS }, data: { x: '1' } });
       const human = repo.humanCommit('eight more', Object.fromEntries(names.slice(4).map((n) => [`workloads/${n}.yaml`, configMap(n)])));
       const frozen = freezeAfter(c, budget);
-      const pass = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, resyncIntervalMs: 0 }).reconcileOnce();
+      const pass = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, clusterSuccessThresholdMs: 0, resyncIntervalMs: 0 }).reconcileOnce();
       // Either the pass ends within its budget, or the cluster froze under it and it is abandoned mid-flight.
       if ((await Promise.race([pass.then(() => 'finished' as const), frozen.then(() => 'killed' as const)])) === 'killed') kills++;
       c.latency = 0;

@@ -38,6 +38,8 @@ export interface ReconcilerOptions {
   allowMassPrune?: boolean;
   /** How long a cluster must keep failing before it is recorded NotReady (Karmada: 30 s). */
   clusterFailureThresholdMs?: number;
+  /** How long a NotReady cluster must keep answering before it is recorded Ready again (Karmada: 30 s). */
+  clusterSuccessThresholdMs?: number;
   /** Re-apply every object this often even if nothing changed, to correct drift (0 disables). */
   resyncIntervalMs?: number;
   /** Clusters handled at once. */
@@ -110,6 +112,7 @@ export class Reconciler {
     this.opts = {
       allowMassPrune: false,
       clusterFailureThresholdMs: 30_000,
+      clusterSuccessThresholdMs: 30_000,
       resyncIntervalMs: 10 * 60_000,
       clusterConcurrency: 4,
       detectDrift: true,
@@ -117,7 +120,7 @@ export class Reconciler {
       log: () => {},
       ...opts,
     };
-    this.readiness = new ClusterReadiness(this.opts.connector, this.opts.clusterFailureThresholdMs);
+    this.readiness = new ClusterReadiness(this.opts.connector, this.opts.clusterFailureThresholdMs, this.opts.clusterSuccessThresholdMs);
   }
 
   async reconcileOnce(): Promise<PassReport> {

@@ -61,7 +61,7 @@ export async function startFleetRemote(prefix: string, opts: GitHttpServerOption
   };
 }
 
-/** A controller for the remote, as the tests run it: failures count at once, no periodic resync. */
+/** A controller for the remote, as the tests run it: failures and recoveries count at once, no periodic resync. */
 export async function controllerFor(
   remote: FleetRemote,
   kubeconfig: string,
@@ -70,6 +70,6 @@ export async function controllerFor(
   const { auth, cacheDir, ...rest } = opts;
   const repo = await FleetRepository.open({ source: remote.url, branch: 'main', cacheDir: cacheDir ?? join(remote.root, 'cache'), auth });
   const connector = kubeconfigConnector(kubeconfig);
-  const reconciler = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, resyncIntervalMs: 0, ...rest });
+  const reconciler = new Reconciler({ repo, connector, clusterFailureThresholdMs: 0, clusterSuccessThresholdMs: 0, resyncIntervalMs: 0, ...rest });
   return { repo, connector, reconciler };
 }
