@@ -7,6 +7,7 @@ import type { Placement } from '../model/karmada.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { identityKey } from '../model/refs.js';
 import { cluster, configMap, deployment, fleet, pp, cpp, status, template } from './testing.js';
+import { seededRandom } from '../util/prng.js';
 
 export interface SyntheticOptions {
   clusters: number;
@@ -14,18 +15,6 @@ export interface SyntheticOptions {
   seed?: number;
   /** Namespaces the templates are spread over (default 10). */
   namespaces?: number;
-}
-
-/** mulberry32: a tiny seeded PRNG, good enough to vary test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const REGIONS = ['ap-south', 'eu-central', 'eu-west', 'sa-east', 'us-east', 'us-west'];
@@ -101,7 +90,7 @@ function syntheticCluster(i: number, rand: () => number): { def: ClusterDef; sta
 }
 
 export function syntheticFleet(opts: SyntheticOptions): Fleet {
-  const rand = prng(opts.seed ?? 1);
+  const rand = seededRandom(opts.seed ?? 1);
   const namespaces = Array.from({ length: opts.namespaces ?? 10 }, (_, i) => `team-${i}`);
   const clusters: ClusterDef[] = [];
   const statuses: Record<string, ClusterStatus> = {};

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { pollUntil } from '../../src/util/poll.js';
+import { seededRandom } from '../../src/util/prng.js';
 import { startFleetRemote, type FleetRemote } from '../support/fleet-remote.js';
 import { gitCmd } from '../support/git.js';
 import { memberClient, serverSideApply } from './helpers.js';
@@ -20,18 +21,6 @@ const POOL = 120;
 const KILLS = Number(process.env.FLOTILLA_CRASH_KILLS ?? 24);
 const SEED = Number(process.env.FLOTILLA_CRASH_SEED ?? Date.now() % 1_000_000);
 const CLI = resolve(import.meta.dirname, '../../bin/flotilla.js');
-
-/** mulberry32: a seeded generator, so a failing run can be replayed with FLOTILLA_CRASH_SEED. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const cmName = (i: number) => `cm-${String(i).padStart(3, '0')}`;
 
@@ -91,7 +80,8 @@ afterAll(async () => {
 
 describe('a controller killed at random points of its passes', () => {
   it(`converges with no leaked object, no wrongly deleted object and no lost commit (${KILLS} kills, seed ${SEED})`, async () => {
-    const random = seeded(SEED);
+    // Seeded, so a failing run can be replayed with FLOTILLA_CRASH_SEED.
+    const random = seededRandom(SEED);
     const humanCommits: string[] = [];
     let desired = new Set<number>();
     const change = (label: string) => {
