@@ -1,7 +1,6 @@
 /** Commands that inspect a fleet without touching clusters: validate, schedule, render, why, health. */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { Option, type Command } from '@commander-js/extra-typings';
-import { assessObjects } from '../health/index.js';
 import { validationReport } from '../load/index.js';
 import { UsageError } from '../model/errors.js';
 import type { Fleet } from '../model/fleet.js';
@@ -11,7 +10,7 @@ import { manifestSegments, renderFleet, toManifestYaml, type ClusterManifests } 
 import { formatExplanation, scheduleFleet } from '../schedule/index.js';
 import { pathArgument, readFleet, revisionArgument } from './fleet-source.js';
 import { readHealthInput } from './health-input.js';
-import { setExitCode } from './main.js';
+import { setExitCode } from './exit-code.js';
 import { writeRenderOutput, type ClusterOutput } from './render-output.js';
 
 const outputOption = () => new Option('-o, --output <format>', 'text or json').choices(['text', 'json']).default('text');
@@ -126,7 +125,9 @@ export function registerFleetCommands(program: Command): void {
     .description('assess live objects (YAML or JSON, several documents per file, - for stdin) as the controller does')
     .requiredOption('-f, --filename <file...>', 'file(s) to read; - for stdin')
     .addOption(outputOption())
-    .action((opts, cmd) => {
+    .action(async (opts, cmd) => {
+      // The health scripts are many modules that no other command here needs: loaded only for this one.
+      const { assessObjects } = await import('../health/index.js');
       const input = readHealthInput(opts.filename);
       // Messages come from status fields of user input: the contract promises strings.
       const objects = assessObjects(input.objects).objects.map((o) => ({ ...o, message: typeof o.message === 'string' ? o.message : String(o.message ?? '') }));

@@ -5,15 +5,51 @@
  */
 import { Command, CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { FleetFileError, FlotillaError } from '../model/errors.js';
-import { registerTestbedCommands } from './testbed.js';
-import { registerRunCommands } from './run.js';
-import { registerFleetCommands } from './fleet.js';
-import { registerPlanCommand } from './plan.js';
-import { registerRollbackCommand } from './rollback.js';
-import { registerStatusCommand } from './status.js';
-import { registerHistoryCommand } from './history.js';
+import { recordedExitCode } from './exit-code.js';
 
-export function buildProgram(): Command {
+type Registrar = (program: Command) => void;
+
+/**
+ * Each command's module, in the order `flotilla --help` lists them. Modules are imported only when needed: a
+ * command's module pulls in its stages (and e.g. Git or the Kubernetes client), and start-up is most of the time
+ * of a one-cluster `render` in CI.
+ */
+const COMMAND_MODULES = {
+  fleet: async () => (await import('./fleet.js')).registerFleetCommands,
+  plan: async () => (await import('./plan.js')).registerPlanCommand,
+  status: async () => (await import('./status.js')).registerStatusCommand,
+  history: async () => (await import('./history.js')).registerHistoryCommand,
+  run: async () => (await import('./run.js')).registerRunCommands,
+  rollback: async () => (await import('./rollback.js')).registerRollbackCommand,
+  testbed: async () => (await import('./testbed.js')).registerTestbedCommands,
+} satisfies Record<string, () => Promise<Registrar>>;
+
+export type CommandModule = keyof typeof COMMAND_MODULES;
+
+/** Which module registers each top-level command (a unit test keeps this in step with the modules). */
+export const COMMAND_OWNERS: Readonly<Record<string, CommandModule>> = {
+  validate: 'fleet',
+  schedule: 'fleet',
+  render: 'fleet',
+  why: 'fleet',
+  health: 'fleet',
+  plan: 'plan',
+  status: 'status',
+  history: 'history',
+  run: 'run',
+  init: 'run',
+  demo: 'run',
+  rollback: 'rollback',
+  testbed: 'testbed',
+};
+
+/**
+ * The program with the commands of `modules` (default: all). main() registers only the module of the command
+ * named on the command line; anything else (no command, a flag first, an unknown name) gets every command, so
+ * help, suggestions and errors are the same as always.
+ */
+export async function buildProgram(modules: readonly CommandModule[] = Object.keys(COMMAND_MODULES) as CommandModule[]): Promise<Command> {
+  const registrars = await Promise.all(modules.map((m) => COMMAND_MODULES[m]()));
   const program = new Command()
     .name('flotilla')
     .description('GitOps reconciler for fleets of Kubernetes clusters: a Git repository is the control plane.')
@@ -21,22 +57,22 @@ export function buildProgram(): Command {
     // main() prints parse errors itself, as one line with a pointer to the command's help.
     .configureOutput({ outputError: () => {} })
     .exitOverride();
-  registerFleetCommands(program);
-  registerPlanCommand(program);
-  registerStatusCommand(program);
-  registerHistoryCommand(program);
-  registerRunCommands(program);
-  registerRollbackCommand(program);
-  registerTestbedCommands(program);
+  for (const register of registrars) register(program);
   return program;
+}
+
+function modulesFor(argv: string[]): CommandModule[] | undefined {
+  const name = argv[2];
+  const owner = name !== undefined && Object.hasOwn(COMMAND_OWNERS, name) ? COMMAND_OWNERS[name] : undefined;
+  return owner ? [owner] : undefined;
 }
 
 /** Runs the CLI and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(modulesFor(argv));
   try {
     await program.parseAsync(argv);
-    return exitCodeFrom(program);
+    return recordedExitCode(program);
   } catch (err) {
     if (err instanceof CommanderError) return commanderExit(program, argv, err);
     reportError(err);
@@ -83,16 +119,4 @@ function commandPath(program: Command, args: string[]): string {
     cmd = sub;
   }
   return names.join(' ');
-}
-
-/** Commands record a non-zero exit code on the root command (setExitCode); the worst one wins. */
-function exitCodeFrom(program: Command): number {
-  return (program as unknown as { flotillaExitCode?: number }).flotillaExitCode ?? 0;
-}
-
-export function setExitCode(cmd: { parent?: unknown } & object, code: number): void {
-  let root = cmd as { parent?: unknown };
-  while (root.parent) root = root.parent as { parent?: unknown };
-  const r = root as { flotillaExitCode?: number };
-  r.flotillaExitCode = Math.max(r.flotillaExitCode ?? 0, code);
 }

@@ -12,7 +12,7 @@ import { parseInventory } from '../record/status-files.js';
 import { notAFleetMessage } from '../source/worktree.js';
 import { cacheRoot } from '../util/cache-dir.js';
 import { pathArgument, readFleetFiles, revisionArgument } from './fleet-source.js';
-import { setExitCode } from './main.js';
+import { setExitCode } from './exit-code.js';
 
 export const WORKTREE = 'WORKTREE';
 

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,6 +45,16 @@ describe('writeRenderOutput', () => {
     expect(statSync(join(out, 'm1', 'a', 'same.yaml')).mtime).toEqual(past);
     expect(statSync(join(out, 'm1', 'a', 'changed.yaml')).mtime).not.toEqual(past);
     expect(readFileSync(join(out, 'm1', 'a', 'changed.yaml'), 'utf8')).toBe('new\n');
+  });
+
+  it('never leaves an output file sharing its data with a hard link made outside the output', () => {
+    writeRenderOutput(out, [cluster('m1', [file(['a', 'same.yaml'], 'same\n')])]);
+    const outside = join(out, '..', 'outside.yaml');
+    linkSync(join(out, 'm1', 'a', 'same.yaml'), outside);
+    writeRenderOutput(out, [cluster('m1', [file(['a', 'same.yaml'], 'same\n')])]);
+    expect(statSync(join(out, 'm1', 'a', 'same.yaml')).nlink).toBe(1);
+    expect(statSync(join(out, 'm1', 'a', 'same.yaml')).ino).not.toBe(statSync(outside).ino);
+    expect(readFileSync(join(out, 'm1', 'a', 'same.yaml'), 'utf8')).toBe('same\n');
   });
 
   it('refuses hostile kinds, names and cluster names as problems and writes nothing outside DIR', () => {

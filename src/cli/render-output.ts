@@ -6,7 +6,7 @@
  * symbolic links in it are never followed, and a cluster directory that is itself a link is refused before
  * anything is written. Every path is joined with safeJoin, so a hostile kind or name cannot leave DIR.
  */
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { OutputError, UnsafePathError, UsageError } from '../model/errors.js';
 import type { SourceLocation } from '../model/problem.js';
@@ -84,13 +84,17 @@ function joinOrReport(root: string, segments: string[], source: SourceLocation, 
 function replaceClusterDir(outDir: string, clusterDir: string, files: OutputFile[], result: OutputResult): void {
   const previous = regularFiles(clusterDir);
   const staging = mkdtempSync(join(outDir, '.flotilla-render-'));
+  const made = new Set<string>();
   try {
     for (const f of files) {
       const path = joinOrReport(staging, f.segments, f.source, f.label, result);
       if (!path) continue;
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, f.text);
-      keepTimestampIfUnchanged(path, f.text, previous.get(relative(staging, path)));
+      const dir = dirname(path);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      writeUnlessUnchanged(path, f.text, previous.get(relative(staging, path)));
       result.written++;
     }
     swapIn(staging, clusterDir);
@@ -101,10 +105,27 @@ function replaceClusterDir(outDir: string, clusterDir: string, files: OutputFile
   }
 }
 
-/** Unchanged files keep their timestamp, so `ls -lt` shows what a commit changed. */
-function keepTimestampIfUnchanged(path: string, text: string, old: { path: string; stat: Stats } | undefined): void {
-  if (!old || old.stat.size !== Buffer.byteLength(text)) return;
-  if (readFileSync(old.path, 'utf8') === text) utimesSync(path, old.stat.atime, old.stat.mtime);
+/**
+ * Unchanged files keep their timestamp, so `ls -lt` shows what a commit changed. One that only this tree holds
+ * is hard-linked into the new tree: a re-render then costs one link instead of a write and a later unlink of
+ * the old copy's data. Files are never written in place, so sharing the inode changes nothing the old tree held;
+ * a file with other links (made outside flotilla) gets a fresh copy, so the output never shares them.
+ */
+function writeUnlessUnchanged(path: string, text: string, old: { path: string; stat: Stats } | undefined): void {
+  const unchanged = old !== undefined && old.stat.size === Buffer.byteLength(text) && readFileSync(old.path, 'utf8') === text;
+  if (unchanged && old.stat.nlink === 1 && linked(old.path, path)) return;
+  writeFileSync(path, text);
+  if (unchanged) utimesSync(path, old.stat.atime, old.stat.mtime);
+}
+
+function linked(existing: string, path: string): boolean {
+  try {
+    linkSync(existing, path);
+    return true;
+  } catch {
+    // A file system without hard links: the file is written as a changed one is.
+    return false;
+  }
 }
 
 /** Regular files below `dir` by relative path; links are neither followed nor listed. */

@@ -24,7 +24,7 @@ import { isFleetPath, isRemoteSource } from '../source/paths.js';
 import { unsafeRepositoryPathReason } from '../util/safe-path.js';
 import { cacheRoot } from '../util/cache-dir.js';
 import { branchArgument, pathArgument, revisionArgument } from './fleet-source.js';
-import { setExitCode } from './main.js';
+import { setExitCode } from './exit-code.js';
 import { gitAuthFromEnv } from './run.js';
 import { controllerPruneRefusal } from './plan.js';
 

@@ -8,7 +8,7 @@ import { cacheRoot } from '../util/cache-dir.js';
 import { UsageError } from '../model/errors.js';
 import { branchArgument, pathArgument } from './fleet-source.js';
 import { initFleetRepo } from './init.js';
-import { setExitCode } from './main.js';
+import { setExitCode } from './exit-code.js';
 
 export const textLogger: Logger = (level, message) => {
   const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`;

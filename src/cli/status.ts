@@ -8,7 +8,7 @@ import { compareProblems, formatProblem } from '../model/problem.js';
 import { formatRef } from '../model/refs.js';
 import { parseInventory } from '../record/status-files.js';
 import { pathArgument, readFleetFiles, revisionArgument } from './fleet-source.js';
-import { setExitCode } from './main.js';
+import { setExitCode } from './exit-code.js';
 
 export function registerStatusCommand(program: Command): void {
   program

@@ -5,7 +5,7 @@ import { DEFAULT_BASE_PORT, defaultStateDir } from '../testbed/paths.js';
 // The testbed pulls in the Kubernetes client: load it only when a testbed command runs.
 const testbed = () => import('../testbed/index.js');
 import { UsageError } from '../model/errors.js';
-import { setExitCode } from './main.js';
+import { setExitCode } from './exit-code.js';
 
 const stateDirOption = () =>
   new Option('--state-dir <dir>', 'where the running clusters keep their state').default(defaultStateDir(), '$FLOTILLA_TESTBED_STATE or ~/.cache/flotilla/testbed/state/default');
