@@ -19,8 +19,12 @@ export interface ClusterView {
   index: number;
   def: ClusterDef;
   status: ClusterStatus | undefined;
-  /** Declared taints followed by the system taints derived from the Ready condition. */
+  /**
+   * Declared taints (clusters/), then those ClusterTaintPolicies recorded (status.taints), then the system taints
+   * derived from the Ready condition; a key and effect already listed is not listed again.
+   */
   taints: Taint[];
+  statusTaints: Taint[];
   systemTaints: Taint[];
   capacity: ClusterCapacity;
   /** `groupVersion/kind` keys the cluster serves, or null when unknown (then every API is assumed served). */
@@ -68,6 +72,17 @@ function servedApis(status: ClusterStatus | undefined): Set<string> | null {
   return out;
 }
 
+/** Kubernetes allows one taint per key and effect: the first one listed stands. */
+function uniqueTaints(taints: Taint[]): Taint[] {
+  const seen = new Set<string>();
+  return taints.filter((t) => {
+    const id = `${t.key}:${t.effect}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
 export function compareTemplates(a: ResourceTemplate, b: ResourceTemplate): number {
   return compareRefs(a.ref, b.ref) || compareStrings(a.source.file, b.source.file) || a.source.line - b.source.line;
 }
@@ -83,6 +98,7 @@ export function createScheduleContext(fleet: Fleet): ScheduleContext {
     if (clusterByName.has(def.name)) continue;
     const status = fleet.clusterStatuses.get(def.name);
     const sys = systemTaints(status);
+    const recorded = status?.taints ?? [];
     const capacity = clusterCapacity(status);
     for (const message of capacity.problems) statusProblems.push({ cluster: def.name, message });
     const view: ClusterView = {
@@ -90,7 +106,8 @@ export function createScheduleContext(fleet: Fleet): ScheduleContext {
       index: clusters.length,
       def,
       status,
-      taints: [...(def.spec.taints ?? []), ...sys],
+      taints: uniqueTaints([...(def.spec.taints ?? []), ...recorded, ...sys]),
+      statusTaints: recorded,
       systemTaints: sys,
       capacity,
       apis: servedApis(status),
