@@ -4,7 +4,7 @@
  * all templates (filter verdicts per placement, estimates per pod shape). Plain data; no global state.
  */
 import type { ClusterDef, ClusterStatus, Fleet, InvalidPolicyDoc, PlacementRecord, ResourceTemplate } from '../model/fleet.js';
-import type { Taint } from '../model/kube.js';
+import { firstTaintPerKeyAndEffect, type Taint } from '../model/kube.js';
 import type { Placement } from '../model/karmada.js';
 import { compareRefs, compareStrings } from '../model/refs.js';
 import { clusterCapacity, type ClusterCapacity, type ReplicaEstimate } from './estimate.js';
@@ -72,17 +72,6 @@ function servedApis(status: ClusterStatus | undefined): Set<string> | null {
   return out;
 }
 
-/** Kubernetes allows one taint per key and effect: the first one listed stands. */
-function uniqueTaints(taints: Taint[]): Taint[] {
-  const seen = new Set<string>();
-  return taints.filter((t) => {
-    const id = `${t.key}:${t.effect}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
-}
-
 export function compareTemplates(a: ResourceTemplate, b: ResourceTemplate): number {
   return compareRefs(a.ref, b.ref) || compareStrings(a.source.file, b.source.file) || a.source.line - b.source.line;
 }
@@ -106,7 +95,7 @@ export function createScheduleContext(fleet: Fleet): ScheduleContext {
       index: clusters.length,
       def,
       status,
-      taints: uniqueTaints([...(def.spec.taints ?? []), ...recorded, ...sys]),
+      taints: firstTaintPerKeyAndEffect([...(def.spec.taints ?? []), ...recorded, ...sys]),
       statusTaints: recorded,
       systemTaints: sys,
       capacity,
