@@ -41,8 +41,8 @@ export function readDocuments(file: FileContents): FileDocuments {
 }
 
 /**
- * `status.taints` of a ClusterStatus file. The loader ignores the field (the scheduler derives its own taints from
- * the Ready condition), so it is read here, leniently: anything that is not a taint is left out.
+ * `status.taints` of a ClusterStatus file (the taints ClusterTaintPolicies put on the cluster), read leniently for
+ * history: unlike the loader, which refuses a status file with a malformed taint, this keeps the well-formed ones.
  */
 export function statusTaints(content: Uint8Array): Taint[] {
   try {

@@ -35,7 +35,7 @@ export function registerFleetCommands(program: Command): void {
       if (opts.output === 'json') console.log(JSON.stringify(report, null, 2));
       else {
         printProblems(report.errors, report.warnings);
-        console.log(report.valid ? `valid: ${fleet.clusters.length} clusters, ${fleet.templates.length} templates, ${fleet.propagationPolicies.length + fleet.overridePolicies.length} policies` : `invalid: ${report.errors.length} error(s)`);
+        console.log(report.valid ? `valid: ${fleet.clusters.length} clusters, ${fleet.templates.length} templates, ${fleet.propagationPolicies.length + fleet.overridePolicies.length + fleet.clusterTaintPolicies.length + fleet.workloadRebalancers.length} policies` : `invalid: ${report.errors.length} error(s)`);
       }
       if (!report.valid) setExitCode(cmd, 1);
     });

@@ -4,8 +4,9 @@
  * stands.
  */
 import type { ClusterApi } from '../kube/cluster-api.js';
-import type { ClusterDef, ClusterStatus } from '../model/fleet.js';
-import type { Condition } from '../model/kube.js';
+import { nextClusterTaints } from '../match/cluster-taints.js';
+import type { ClusterDef, ClusterStatus, ClusterTaintPolicyDoc } from '../model/fleet.js';
+import type { Condition, Taint } from '../model/kube.js';
 import { probeCluster, type ClusterProbe } from '../observe/cluster-status.js';
 import { withTransitionTimes } from '../record/index.js';
 import { canonicalJson } from '../util/canonical.js';
@@ -34,6 +35,27 @@ export function holdCapacity(fresh: ClusterStatus, recorded: ClusterStatus | und
   return { ...fresh, resourceSummary: recorded.resourceSummary };
 }
 
+/** `status` with `taints` set to exactly these (absent when none, so an untainted status keeps its shape). */
+function withTaints(status: ClusterStatus, taints: Taint[]): ClusterStatus {
+  const { taints: _previous, ...rest } = status;
+  return taints.length > 0 ? { ...rest, taints } : rest;
+}
+
+/**
+ * Applies the ClusterTaintPolicies to what was just observed: the taints recorded before (`previous`) are
+ * carried on, added to and removed from by the conditions about to be recorded, at the controller's clock.
+ */
+export function applyTaintPolicies(observed: ObservedCluster, previous: ClusterStatus | undefined, policies: readonly ClusterTaintPolicyDoc[], now: Date): void {
+  const taints = nextClusterTaints(observed.def, observed.status.conditions ?? [], previous?.taints ?? [], policies, timestamp(now));
+  observed.status = withTaints(observed.status, taints);
+  if (observed.fresh) observed.fresh = withTaints(observed.fresh, taints);
+}
+
+/** Status timestamps are whole seconds, like Kubernetes' metav1.Time. */
+export function timestamp(now: Date): string {
+  return now.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
 export class ClusterReadiness {
   private readonly failingSince = new Map<string, number>();
   private readonly healthySince = new Map<string, number>();
@@ -56,7 +78,7 @@ export class ClusterReadiness {
       ready === probe.ready ? { type: 'Ready', status: probe.ready ? 'True' : 'False', reason: probe.reason, message: probe.message } : (prevReady as Condition);
     // An unreachable cluster keeps its last known version and summaries; only its condition changes.
     const probed: ClusterStatus = probe.ready ? { ...probe.status } : { ...(previous ?? {}), ...probe.status };
-    probed.conditions = withTransitionTimes([condition], previous?.conditions, now.toISOString().replace(/\.\d+Z$/, 'Z'));
+    probed.conditions = withTransitionTimes([condition], previous?.conditions, timestamp(now));
     // A controller that just started counts the interval from its start: a restart is not a reason to commit.
     if (!this.capacityRecordedAt.has(def.name)) this.capacityRecordedAt.set(def.name, now.getTime());
     const due = now.getTime() - this.capacityRecordedAt.get(def.name)! >= capacityIntervalMs;

@@ -169,6 +169,66 @@ describe('Reconciler with in-memory clusters', () => {
     expect(repo.read('status/clusters/member2.yaml')).toMatch(/status: "True"\n\s+reason: ClusterReady/);
   });
 
+  const taintPolicy = (name: string, spec: string[]) =>
+    [`apiVersion: policy.karmada.io/v1alpha1`, `kind: ClusterTaintPolicy`, `metadata: {name: ${name}}`, 'spec:', ...spec.map((l) => `  ${l}`), ''].join('\n');
+  const statusTaints = (repo: MemoryFleetSource, cluster: string) => (parse(repo.read(`status/clusters/${cluster}.yaml`) ?? '') as { status: { taints?: unknown[] } }).status.taints;
+
+  it('taints a NotReady cluster through a ClusterTaintPolicy: stamped once, kept without commits, removed when Ready', async () => {
+    let t = Date.UTC(2031, 0, 1);
+    const files = {
+      ...fleet(),
+      'policies/not-ready.yaml': taintPolicy('not-ready', [
+        'addOnConditions: [{conditionType: Ready, operator: In, statusValues: ["False", Unknown]}]',
+        'removeOnConditions: [{conditionType: Ready, operator: In, statusValues: ["True"]}]',
+        'taints: [{key: example.com/outage, value: network, effect: NoExecute}]',
+      ]),
+    };
+    const { repo, reconciler, member } = setup(files, ['member1', 'member2'], { now: () => new Date(t) });
+    expect((await reconciler.reconcileOnce()).problems).toEqual([]);
+    expect(statusTaints(repo, 'member2')).toBeUndefined();
+
+    member('member2').unreachable = true;
+    t += 60_000;
+    await reconciler.reconcileOnce();
+    const added = [{ key: 'example.com/outage', value: 'network', effect: 'NoExecute', timeAdded: '2031-01-01T00:01:00Z' }];
+    expect(statusTaints(repo, 'member2')).toEqual(added);
+    expect(statusTaints(repo, 'member1')).toBeUndefined();
+
+    const tainted = repo.tip.id;
+    t += 60_000;
+    expect((await reconciler.reconcileOnce()).outcome).toBe('unchanged');
+    expect(repo.tip.id).toBe(tainted);
+    expect(statusTaints(repo, 'member2')).toEqual(added);
+
+    member('member2').unreachable = false;
+    t += 60_000;
+    await reconciler.reconcileOnce();
+    expect(repo.read('status/clusters/member2.yaml')).toMatch(/status: "True"/);
+    expect(statusTaints(repo, 'member2')).toBeUndefined();
+  });
+
+  it('keeps a policy taint when the policy is deleted, and schedules new objects around it', async () => {
+    const files = {
+      ...fleet({ configMaps: ['a'] }),
+      'policies/drain.yaml': taintPolicy('drain', [
+        'targetClusters: {clusterNames: [member2]}',
+        'addOnConditions: [{conditionType: Ready, operator: In, statusValues: ["True"]}]',
+        'taints: [{key: example.com/drain, effect: NoSchedule}]',
+      ]),
+    };
+    const { repo, reconciler, member } = setup(files);
+    await reconciler.reconcileOnce();
+    expect(statusTaints(repo, 'member2')).toEqual([{ key: 'example.com/drain', effect: 'NoSchedule', timeAdded: expect.any(String) }]);
+    // The taint came in the same pass as the object: it was never on member2, so it is not placed there.
+    expect(managed(member('member1'))).toEqual(['a']);
+    expect(managed(member('member2'))).toEqual([]);
+    repo.humanCommit('delete the policy, add b', { 'policies/drain.yaml': null, 'workloads/b.yaml': configMap('b') });
+    await reconciler.reconcileOnce();
+    expect(statusTaints(repo, 'member2')).toHaveLength(1);
+    expect(managed(member('member2'))).toEqual([]);
+    expect(managed(member('member1'))).toEqual(['a', 'b']);
+  });
+
   it('suspends pruning everywhere while fleet.yaml is broken, and prunes once it is fixed', async () => {
     const { repo, reconciler, member } = setup(fleet());
     await reconciler.reconcileOnce();

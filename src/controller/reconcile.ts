@@ -22,7 +22,7 @@ import { scheduleFleet } from '../schedule/index.js';
 import { canonicalJson } from '../util/canonical.js';
 import { executeCluster, prepareCluster, type ApplyRules, type ClusterOutcome, type PreparedCluster } from './cluster-pass.js';
 import type { ClusterConnector } from './clusters.js';
-import { ClusterReadiness, type ObservedCluster } from './observe-clusters.js';
+import { applyTaintPolicies, ClusterReadiness, type ObservedCluster } from './observe-clusters.js';
 import { observePlacements } from './placement-status.js';
 import { intentCommitMessage, OWNED_STATUS_PREFIXES, statusCommitMessage, statusWrites, wantedStatusFiles } from './status-commit.js';
 
@@ -150,18 +150,22 @@ export class Reconciler {
     return { tip, observed, fingerprint: snapshot.desiredFingerprint, fleet, statusFiles, now };
   }
 
-  /** This pass schedules with the cluster statuses it is about to record. */
+  /** This pass schedules with the cluster statuses it is about to record, taints of ClusterTaintPolicies included. */
   private async observeClusters(source: SourceState): Promise<ObservedCluster[]> {
     const limit = pLimit(this.opts.clusterConcurrency);
     const { fleet } = source;
     const capacityIntervalMs = fleet.settings.summaryIntervalSeconds * 1000;
     const observed = await Promise.all(fleet.clusters.map((c) => limit(() => this.readiness.observe(c, fleet.clusterStatuses.get(c.name), source.now, capacityIntervalMs))));
-    for (const o of observed) fleet.clusterStatuses.set(o.def.name, o.status);
+    for (const o of observed) {
+      applyTaintPolicies(o, fleet.clusterStatuses.get(o.def.name), fleet.clusterTaintPolicies, source.now);
+      fleet.clusterStatuses.set(o.def.name, o.status);
+    }
     return observed;
   }
 
   private placeAndRender(source: SourceState, observed: ObservedCluster[]): Placement {
-    const readiness = observed.map((o) => `${o.def.name}=${o.ready}`).join(',');
+    // Taints decide placements too (a policy may taint a cluster that is still Ready).
+    const readiness = observed.map((o) => `${o.def.name}=${o.ready}${(o.status.taints ?? []).map((t) => `|${t.key}=${t.value ?? ''}:${t.effect}`).join('')}`).join(',');
     const templates = new Map(source.fleet.templates.map((t) => [identityKey(t.ref), t]));
     const rescheduled = !this.memo || this.memo.fingerprint !== source.fingerprint || this.memo.readiness !== readiness;
     if (rescheduled || !this.memo) {

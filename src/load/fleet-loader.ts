@@ -22,7 +22,7 @@ import { parseYamlDocuments, type YamlDocument } from './parse/yaml-documents.js
 import { isPlainObject } from '../util/json.js';
 
 /** Karmada never propagates these groups (its default --skipped-propagating-apis), nor Flotilla's own kinds. */
-const NEVER_TEMPLATES = new Set(['cluster.karmada.io', 'policy.karmada.io', 'work.karmada.io', 'flotilla.dev']);
+const NEVER_TEMPLATES = new Set(['cluster.karmada.io', 'policy.karmada.io', 'work.karmada.io', 'apps.karmada.io', 'config.karmada.io', 'flotilla.dev']);
 
 /** Files only Flotilla reads (kubectl never sees them), so YAML 1.1 readings do not matter there. */
 const FLOTILLA_ONLY = new Set<FleetPathRole['role']>(['settings', 'cluster-status', 'placement']);
@@ -118,8 +118,8 @@ export class FleetLoader {
   }
 
   private addPolicy(ctx: DocContext, header: DocHeader, outcome: PolicyOutcome): void {
-    if (outcome.type !== 'invalid-override') rememberPositions(outcome.doc, ctx.doc);
-    const namespace = outcome.doc.namespace;
+    if (outcome.type !== 'invalid-override' && outcome.type !== 'unused') rememberPositions(outcome.doc, ctx.doc);
+    const namespace = outcome.type === 'unused' || !('namespace' in outcome.doc) ? '' : outcome.doc.namespace;
     this.policies.push({ kind: header.kind, namespace, name: header.name, source: ctx.doc.source, outcome });
   }
 
@@ -155,7 +155,7 @@ export class FleetLoader {
     } else if (isFleetSettings(header)) {
       ctx.error(['kind'], `${what} belongs in fleet.yaml at the repository root, not in ${here}`);
     } else if (header.group === POLICY_GROUP) {
-      ctx.error(['kind'], `${what} is not supported by Flotilla (policies/ holds PropagationPolicy, ClusterPropagationPolicy, OverridePolicy and ClusterOverridePolicy)`);
+      ctx.error(['kind'], `${what} is not supported by Flotilla (policies/ holds PropagationPolicy, ClusterPropagationPolicy, OverridePolicy, ClusterOverridePolicy, ClusterTaintPolicy and WorkloadRebalancer)`);
     } else if (NEVER_TEMPLATES.has(header.group)) {
       ctx.error(['kind'], `${what} does not belong in ${here}`);
     } else {
@@ -167,7 +167,7 @@ export class FleetLoader {
   finish(): Fleet {
     const { sink } = this;
     const clusters = settleClusters(this.clusters, sink);
-    const { propagationPolicies, invalidPolicies, overridePolicies, invalidOverrides } = settlePolicies(this.policies, sink);
+    const { propagationPolicies, invalidPolicies, overridePolicies, invalidOverrides, clusterTaintPolicies, workloadRebalancers } = settlePolicies(this.policies, sink);
     const settled = settleTemplates(this.pending, sink);
     const clusterStatuses = settleStatuses(this.statuses, sink);
     const placements = settlePlacements(this.placements, sink);
@@ -181,6 +181,8 @@ export class FleetLoader {
       propagationPolicies,
       invalidPolicies,
       overridePolicies,
+      clusterTaintPolicies,
+      workloadRebalancers,
       templates: settled.templates,
       placements,
       brokenFiles: [...this.broken].sort(compareStrings),

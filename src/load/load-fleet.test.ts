@@ -142,6 +142,8 @@ describe('loadFleet on a small realistic fleet', () => {
           source: policyAt('apiVersion: policy.karmada.io/v1alpha1\nkind: OverridePolicy'),
         },
       ],
+      clusterTaintPolicies: [],
+      workloadRebalancers: [],
       templates: [
         {
           ref: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'default', name: 'web' },
@@ -281,7 +283,10 @@ describe('loadFleet: objects in the wrong directory are errors, never reclassifi
     ['an OverridePolicy under workloads/', 'workloads/o.yaml', op, 'policy.karmada.io/v1alpha1 OverridePolicy belongs in policies/, not in workloads/'],
     ['a Cluster under policies/', 'policies/c.yaml', cluster, 'cluster.karmada.io/v1alpha1 Cluster belongs in clusters/, not in policies/'],
     ['a Fleet under workloads/', 'workloads/f.yaml', yamlLines('apiVersion: flotilla.dev/v1alpha1', 'kind: Fleet', 'metadata: {name: x}'), 'flotilla.dev/v1alpha1 Fleet belongs in fleet.yaml at the repository root, not in workloads/'],
-    ['a ClusterTaintPolicy under policies/', 'policies/t.yaml', yamlLines('apiVersion: policy.karmada.io/v1alpha1', 'kind: ClusterTaintPolicy', 'metadata: {name: x}'), 'policy.karmada.io/v1alpha1 ClusterTaintPolicy is not supported by Flotilla (policies/ holds PropagationPolicy, ClusterPropagationPolicy, OverridePolicy and ClusterOverridePolicy)'],
+    ['a FederatedResourceQuota under policies/', 'policies/q.yaml', yamlLines('apiVersion: policy.karmada.io/v1alpha1', 'kind: FederatedResourceQuota', 'metadata: {name: x}'), 'policy.karmada.io/v1alpha1 FederatedResourceQuota is not supported by Flotilla (policies/ holds PropagationPolicy, ClusterPropagationPolicy, OverridePolicy, ClusterOverridePolicy, ClusterTaintPolicy and WorkloadRebalancer)'],
+    ['a ClusterTaintPolicy under workloads/', 'workloads/t.yaml', yamlLines('apiVersion: policy.karmada.io/v1alpha1', 'kind: ClusterTaintPolicy', 'metadata: {name: x}'), 'policy.karmada.io/v1alpha1 ClusterTaintPolicy belongs in policies/, not in workloads/'],
+    ['a WorkloadRebalancer under workloads/', 'workloads/r.yaml', yamlLines('apiVersion: apps.karmada.io/v1alpha1', 'kind: WorkloadRebalancer', 'metadata: {name: x}'), 'apps.karmada.io/v1alpha1 WorkloadRebalancer belongs in policies/, not in workloads/'],
+    ['another apps.karmada.io kind under policies/', 'policies/m.yaml', yamlLines('apiVersion: apps.karmada.io/v1alpha1', 'kind: MultiClusterIngress', 'metadata: {name: x}'), 'apps.karmada.io/v1alpha1 MultiClusterIngress does not belong in policies/'],
   ])('%s', (_, path, text, message) => {
     const fleet = loadTexts({ [path]: text });
     expect(fleet.errors).toEqual([{ file: path, ...positionOf(text, 'kind: ') , column: positionOf(text, 'kind: ').column + 6, message: `kind: ${message}` }]);

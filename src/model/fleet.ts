@@ -1,8 +1,8 @@
 /**
  * The fleet as loaded from one commit: plain data that every pure stage takes as input.
  */
-import type { Condition, KubeObject } from './kube.js';
-import type { ClusterSpec, OverrideSpec, PropagationSpec, ResourceSelector } from './karmada.js';
+import type { Condition, KubeObject, Taint } from './kube.js';
+import type { ClusterSpec, ClusterTaintPolicySpec, OverrideSpec, PropagationSpec, ResourceSelector, WorkloadRebalancerSpec } from './karmada.js';
 import type { SourceLocation, Problem } from './problem.js';
 import type { ObjectRef, PolicyRef } from './refs.js';
 
@@ -53,6 +53,11 @@ export interface ClusterStatus {
   nodeSummary?: { totalNum: number; readyNum: number };
   resourceSummary?: ResourceSummary;
   apiEnablements?: APIEnablement[];
+  /**
+   * Taints managed by ClusterTaintPolicies (Karmada writes them to the Cluster's spec.taints; Flotilla cannot write
+   * to clusters/, which people own, so they are recorded here), each with the time it was added.
+   */
+  taints?: Taint[];
 }
 
 export interface ResourceTemplate {
@@ -98,6 +103,20 @@ export interface InvalidPolicyDoc {
   source: SourceLocation;
 }
 
+/** A valid `ClusterTaintPolicy` (cluster-scoped). */
+export interface ClusterTaintPolicyDoc {
+  name: string;
+  spec: ClusterTaintPolicySpec;
+  source: SourceLocation;
+}
+
+/** A valid `WorkloadRebalancer` (cluster-scoped): read and validated, not acted upon yet. */
+export interface WorkloadRebalancerDoc {
+  name: string;
+  spec: WorkloadRebalancerSpec;
+  source: SourceLocation;
+}
+
 export interface PlacementCluster {
   name: string;
   replicas: number;
@@ -132,6 +151,9 @@ export interface Fleet {
   propagationPolicies: PropagationPolicyDoc[];
   invalidPolicies: InvalidPolicyDoc[];
   overridePolicies: OverridePolicyDoc[];
+  /** Valid ClusterTaintPolicies in name order (an invalid one is reported and not used). */
+  clusterTaintPolicies: ClusterTaintPolicyDoc[];
+  workloadRebalancers: WorkloadRebalancerDoc[];
   templates: ResourceTemplate[];
   /** Previous placements from status/placements, keyed by identityKey(resource). */
   placements: Map<string, PlacementRecord>;

@@ -3,7 +3,7 @@
  * field for field, after defaults have been applied by the loader (see src/load/validate/defaults.ts).
  * Reference: docs/fleet-repository.md (Clusters, Propagation policies, Override policies).
  */
-import type { LabelSelector, Taint, Toleration } from './kube.js';
+import type { LabelSelector, Taint, TaintEffect, Toleration } from './kube.js';
 
 export interface ResourceSelector {
   apiVersion: string;
@@ -163,4 +163,40 @@ export interface ClusterSpec {
   zone?: string;
   zones?: string[];
   taints?: Taint[];
+}
+
+/** A ClusterTaintPolicy condition match: the cluster's condition of this type has (In) or has not (NotIn) one of the statuses. */
+export interface MatchCondition {
+  conditionType: string;
+  operator: 'In' | 'NotIn';
+  statusValues: string[];
+}
+
+/** A taint as a ClusterTaintPolicy declares it (no timeAdded: that is stamped when it is added). */
+export interface PolicyTaint {
+  key: string;
+  effect: TaintEffect;
+  value?: string;
+}
+
+/** `ClusterTaintPolicy` (policy.karmada.io/v1alpha1, cluster-scoped) `spec`. */
+export interface ClusterTaintPolicySpec {
+  /** Absent: every cluster. */
+  targetClusters?: ClusterAffinity;
+  addOnConditions?: MatchCondition[];
+  removeOnConditions?: MatchCondition[];
+  taints: PolicyTaint[];
+}
+
+export interface WorkloadReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** `WorkloadRebalancer` (apps.karmada.io/v1alpha1, cluster-scoped) `spec`. */
+export interface WorkloadRebalancerSpec {
+  workloads: WorkloadReference[];
+  ttlSecondsAfterFinished?: number;
 }

@@ -34,6 +34,17 @@ export interface Taint {
   timeAdded?: string;
 }
 
+/** Kubernetes allows one taint per key and effect: of repeated ones, the first listed stands. */
+export function firstTaintPerKeyAndEffect(taints: readonly Taint[]): Taint[] {
+  const seen = new Set<string>();
+  return taints.filter((t) => {
+    const id = `${t.key}:${t.effect}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
 export interface Toleration {
   key?: string;
   operator?: 'Exists' | 'Equal';

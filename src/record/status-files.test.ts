@@ -76,6 +76,36 @@ status:
 `);
   });
 
+  it('writes status.taints in a fixed field order, and no taints field when there are none', () => {
+    const status = { conditions: [{ type: 'Ready', status: 'False' as const, reason: 'ClusterNotReachable', message: '', lastTransitionTime: '2026-01-01T00:00:00Z' }] };
+    const taints = [
+      { timeAdded: '2026-01-01T00:00:00Z', effect: 'NoSchedule' as const, key: 'cluster.karmada.io/not-ready' },
+      { effect: 'NoExecute' as const, value: 'eu', key: 'outage', timeAdded: '2026-01-01T00:01:00Z' },
+    ];
+    expect(clusterStatusFile('m1', { ...status, taints }).content).toBe(`apiVersion: flotilla.dev/v1alpha1
+kind: ClusterStatus
+metadata:
+  name: m1
+status:
+  conditions:
+    - type: Ready
+      status: "False"
+      reason: ClusterNotReachable
+      message: ""
+      lastTransitionTime: 2026-01-01T00:00:00Z
+  taints:
+    - key: cluster.karmada.io/not-ready
+      effect: NoSchedule
+      timeAdded: 2026-01-01T00:00:00Z
+    - key: outage
+      value: eu
+      effect: NoExecute
+      timeAdded: 2026-01-01T00:01:00Z
+`);
+    expect(clusterStatusFile('m1', { ...status, taints: [] }).content).toBe(clusterStatusFile('m1', status).content);
+    expect(clusterStatusFile('m1', status).content).not.toContain('taints');
+  });
+
   it('round-trips an inventory and refuses a damaged one', () => {
     const inv = { cluster: 'm1', entries: [{ ref: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'a', name: 'b' }, hash: 'abc', source: 'workloads/b.yaml' }] };
     expect(parseInventory('m1', enc(inventoryFile(inv).content))).toEqual(inv);

@@ -35,6 +35,10 @@ export function clusterStatusFile(cluster: string, status: ClusterStatus): { pat
   if (status.nodeSummary) body.nodeSummary = status.nodeSummary;
   if (status.resourceSummary) body.resourceSummary = sortKeys(status.resourceSummary);
   if (status.apiEnablements) body.apiEnablements = status.apiEnablements;
+  // Key order fixed here (not by whoever built the taint), so the same taints are always the same bytes.
+  if (status.taints && status.taints.length > 0) {
+    body.taints = status.taints.map((t) => ({ key: t.key, ...(t.value ? { value: t.value } : {}), effect: t.effect, ...(t.timeAdded ? { timeAdded: t.timeAdded } : {}) }));
+  }
   return {
     path: clusterStatusPath(cluster),
     content: toStatusYaml({ apiVersion: API_VERSION, kind: 'ClusterStatus', metadata: { name: cluster }, status: body }),

@@ -97,6 +97,8 @@ export function fleetOf(parts: Partial<Fleet>): Fleet {
     propagationPolicies: [],
     invalidPolicies: [],
     overridePolicies: [],
+    clusterTaintPolicies: [],
+    workloadRebalancers: [],
     templates: [],
     placements: new Map(),
     brokenFiles: [],

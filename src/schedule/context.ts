@@ -4,7 +4,7 @@
  * all templates (filter verdicts per placement, estimates per pod shape). Plain data; no global state.
  */
 import type { ClusterDef, ClusterStatus, Fleet, InvalidPolicyDoc, PlacementRecord, ResourceTemplate } from '../model/fleet.js';
-import type { Taint } from '../model/kube.js';
+import { firstTaintPerKeyAndEffect, type Taint } from '../model/kube.js';
 import type { Placement } from '../model/karmada.js';
 import { compareRefs, compareStrings } from '../model/refs.js';
 import { clusterCapacity, type ClusterCapacity, type ReplicaEstimate } from './estimate.js';
@@ -19,8 +19,12 @@ export interface ClusterView {
   index: number;
   def: ClusterDef;
   status: ClusterStatus | undefined;
-  /** Declared taints followed by the system taints derived from the Ready condition. */
+  /**
+   * Declared taints (clusters/), then those ClusterTaintPolicies recorded (status.taints), then the system taints
+   * derived from the Ready condition; a key and effect already listed is not listed again.
+   */
   taints: Taint[];
+  statusTaints: Taint[];
   systemTaints: Taint[];
   capacity: ClusterCapacity;
   /** `groupVersion/kind` keys the cluster serves, or null when unknown (then every API is assumed served). */
@@ -83,6 +87,7 @@ export function createScheduleContext(fleet: Fleet): ScheduleContext {
     if (clusterByName.has(def.name)) continue;
     const status = fleet.clusterStatuses.get(def.name);
     const sys = systemTaints(status);
+    const recorded = status?.taints ?? [];
     const capacity = clusterCapacity(status);
     for (const message of capacity.problems) statusProblems.push({ cluster: def.name, message });
     const view: ClusterView = {
@@ -90,7 +95,8 @@ export function createScheduleContext(fleet: Fleet): ScheduleContext {
       index: clusters.length,
       def,
       status,
-      taints: [...(def.spec.taints ?? []), ...sys],
+      taints: firstTaintPerKeyAndEffect([...(def.spec.taints ?? []), ...recorded, ...sys]),
+      statusTaints: recorded,
       systemTaints: sys,
       capacity,
       apis: servedApis(status),

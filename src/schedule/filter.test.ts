@@ -87,6 +87,32 @@ describe('filterClusters', () => {
       filtered: { down: ['TaintToleration'], lost: ['TaintToleration'] },
     },
     {
+      name: 'recorded status.taints filter like declared ones: NoSchedule and NoExecute block, PreferNoSchedule does not',
+      clusters: [cluster('outage'), cluster('evicting'), cluster('soft'), cluster('tolerated')],
+      statuses: {
+        outage: { ...status({ ready: 'True' }), taints: [{ key: 'outage', effect: 'NoSchedule', timeAdded: '2026-01-01T00:00:00Z' }] },
+        evicting: { ...status({ ready: 'True' }), taints: [{ key: 'outage', effect: 'NoExecute', timeAdded: '2026-01-01T00:00:00Z' }] },
+        soft: { ...status({ ready: 'True' }), taints: [{ key: 'outage', effect: 'PreferNoSchedule' }] },
+        tolerated: { ...status({ ready: 'True' }), taints: [{ key: 'gpu', effect: 'NoSchedule' }] },
+      },
+      placement: { clusterTolerations: [{ key: 'gpu', operator: 'Exists' }] },
+      feasible: ['soft', 'tolerated'],
+      filtered: { evicting: ['TaintToleration'], outage: ['TaintToleration'] },
+    },
+    {
+      name: 'clusters already holding the template pass recorded NoSchedule and NoExecute taints (no eviction yet)',
+      clusters: [cluster('outage'), cluster('evicting')],
+      statuses: {
+        outage: { taints: [{ key: 'outage', effect: 'NoSchedule' }] },
+        evicting: { taints: [{ key: 'outage', effect: 'NoExecute' }] },
+      },
+      placement: {},
+      previous: ['outage', 'evicting'],
+      feasible: ['evicting', 'outage'],
+      filtered: {},
+      kept: { evicting: ['TaintToleration'], outage: ['TaintToleration'] },
+    },
+    {
       name: 'clusters already holding the template pass taints and API checks, not affinity',
       clusters: [cluster('down'), cluster('noapi'), cluster('gone')],
       statuses: { down: status({ ready: 'False' }), noapi: status({ apis: [{ groupVersion: 'v1', kinds: ['ConfigMap'] }] }) },
@@ -140,6 +166,17 @@ describe('filterClusters', () => {
     expect(out.feasible.map((v) => v.name)).toEqual(c.feasible);
     expect(Object.fromEntries(out.filtered.map((f) => [f.name, f.reasons.map((r) => r.rule)]))).toEqual(c.filtered);
     expect(Object.fromEntries(out.kept)).toEqual(c.kept ?? {});
+  });
+
+  it('names a recorded policy taint, when it was added, and where it is recorded', () => {
+    const statuses = { 'eu-west': { ...status({ ready: 'False' }), taints: [{ key: 'cluster.karmada.io/not-ready', effect: 'NoSchedule' as const, timeAdded: '2026-01-01T00:00:00Z' }] } };
+    const ctx = createScheduleContext(fleet({ clusters: [cluster('eu-west')], statuses }));
+    // The system taint has the same key and effect: listed once, as recorded.
+    expect(ctx.clusters[0]!.taints).toEqual(statuses['eu-west'].taints);
+    const out = filterClusters(ctx, { template: web, placement: {}, affinity: undefined, termKey: '', previous: new Set() });
+    expect(out.filtered[0]?.reasons.map((r) => r.detail)).toEqual([
+      'untolerated taint cluster.karmada.io/not-ready:NoSchedule (status.taints in status/clusters/eu-west.yaml, added 2026-01-01T00:00:00Z, by a ClusterTaintPolicy)',
+    ]);
   });
 
   it('names the system taint and where it comes from', () => {

@@ -37,9 +37,13 @@ const BYPASSED_FOR_PLACED: ReadonlySet<FilterRule> = new Set<FilterRule>(['Taint
 function taintReason(view: ClusterView, placement: Placement): FilterReason | null {
   const taint = findUntoleratedTaint(view.taints, placement.clusterTolerations ?? []);
   if (taint === null) return null;
-  const derived = view.systemTaints.includes(taint);
   const ready = view.status?.conditions?.find((c) => c.type === 'Ready')?.status;
-  const origin = derived ? ` (system taint: Ready=${ready ?? 'Unknown'} in status/clusters/${view.name}.yaml)` : '';
+  const file = `status/clusters/${view.name}.yaml`;
+  const origin = view.systemTaints.includes(taint)
+    ? ` (system taint: Ready=${ready ?? 'Unknown'} in ${file})`
+    : view.statusTaints.includes(taint)
+      ? ` (status.taints in ${file}${taint.timeAdded ? `, added ${taint.timeAdded}` : ''}, by a ClusterTaintPolicy)`
+      : '';
   return { rule: 'TaintToleration', detail: `untolerated taint ${formatTaint(taint)}${origin}` };
 }
 

@@ -177,6 +177,8 @@ export function fleet(parts: FleetParts): Fleet {
     propagationPolicies: parts.policies ?? [],
     invalidPolicies: parts.invalidPolicies ?? [],
     overridePolicies: [],
+    clusterTaintPolicies: [],
+    workloadRebalancers: [],
     templates: parts.templates ?? [],
     placements: new Map((parts.placements ?? []).map((p) => [identityKey(p.resource), p])),
     brokenFiles: [],

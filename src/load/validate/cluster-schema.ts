@@ -8,12 +8,14 @@ import { nonEmpty } from './selector-schemas.js';
 import { bool, dropped, enumOf, listOf, objectOf, required, str, type Schema } from './schema.js';
 import { isPlainObject } from '../../util/json.js';
 
-const taint = objectOf({
+/** A Kubernetes taint's own fields (Kubernetes validation: qualified-name key, label-value value). */
+export const TAINT_FIELDS = {
   key: required(str(qualifiedNameProblem)),
   value: str(labelValueProblem),
   effect: required(enumOf('NoSchedule', 'PreferNoSchedule', 'NoExecute')),
-  timeAdded: str(),
-});
+};
+
+const taint = objectOf({ ...TAINT_FIELDS, timeAdded: str() });
 
 export const clusterSpec = (): Schema =>
   objectOf(

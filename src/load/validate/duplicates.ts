@@ -2,7 +2,7 @@
  * One identity, one definition: duplicates among clusters, policies and status records are reported with every
  * place they are written, and resolved so that nothing ambiguous changes a cluster.
  */
-import type { ClusterDef, ClusterStatus, InvalidPolicyDoc, OverridePolicyDoc, PlacementRecord, PropagationPolicyDoc } from '../../model/fleet.js';
+import type { ClusterDef, ClusterStatus, ClusterTaintPolicyDoc, InvalidPolicyDoc, OverridePolicyDoc, PlacementRecord, PropagationPolicyDoc, WorkloadRebalancerDoc } from '../../model/fleet.js';
 import { compareProblems, type Problem, type SourceLocation } from '../../model/problem.js';
 import { compareStrings, identityKey } from '../../model/refs.js';
 import type { InvalidOverrideRef, PolicyOutcome } from './load-policy.js';
@@ -42,10 +42,12 @@ export function settleClusters(clusters: readonly ClusterDef[], sink: ProblemSin
 }
 
 export interface SettledPolicies {
-propagationPolicies: PropagationPolicyDoc[];
-invalidPolicies: InvalidPolicyDoc[];
+  propagationPolicies: PropagationPolicyDoc[];
+  invalidPolicies: InvalidPolicyDoc[];
   invalidOverrides: InvalidOverrideRef[];
-overridePolicies: OverridePolicyDoc[];
+  overridePolicies: OverridePolicyDoc[];
+  clusterTaintPolicies: ClusterTaintPolicyDoc[];
+  workloadRebalancers: WorkloadRebalancerDoc[];
 }
 
 /**
@@ -61,6 +63,8 @@ export function settlePolicies(policies: readonly PolicyEntry[], sink: ProblemSi
   const invalidPolicies: InvalidPolicyDoc[] = [];
   const overridePolicies: OverridePolicyDoc[] = [];
   const invalidOverrides: InvalidOverrideRef[] = [];
+  const clusterTaintPolicies: ClusterTaintPolicyDoc[] = [];
+  const workloadRebalancers: WorkloadRebalancerDoc[] = [];
   for (const group of groupBy(sorted, key)) {
     const duplicated = group.length > 1;
     for (const entry of group) {
@@ -82,9 +86,37 @@ export function settlePolicies(policies: readonly PolicyEntry[], sink: ProblemSi
         if (duplicated) invalidOverrides.push({ kind: o.doc.kind, name: o.doc.name, namespace: o.doc.namespace, resourceSelectors: o.doc.spec.resourceSelectors?.length ? o.doc.spec.resourceSelectors : null, source: o.doc.source });
         else overridePolicies.push(o.doc);
       } else if (o.type === 'invalid-override') invalidOverrides.push(o.doc);
+      else if (o.type === 'taint' && !duplicated) clusterTaintPolicies.push(o.doc);
+      else if (o.type === 'rebalancer' && !duplicated) workloadRebalancers.push(o.doc);
     }
   }
-  return { propagationPolicies, invalidPolicies, overridePolicies, invalidOverrides };
+  return { propagationPolicies, invalidPolicies, overridePolicies, invalidOverrides, clusterTaintPolicies: withoutSharedTaints(clusterTaintPolicies, sink), workloadRebalancers };
+}
+
+/**
+ * Karmada's webhook refuses a ClusterTaintPolicy whose taint (key and effect) another policy already manages: two
+ * policies would add and remove it in turn. A repository has no "first", so every policy involved is left out.
+ */
+function withoutSharedTaints(policies: ClusterTaintPolicyDoc[], sink: ProblemSink): ClusterTaintPolicyDoc[] {
+  const owners = new Map<string, ClusterTaintPolicyDoc[]>();
+  for (const p of policies) {
+    for (const t of p.spec.taints) {
+      const id = `${t.key}:${t.effect}`;
+      const list = owners.get(id) ?? [];
+      if (!list.includes(p)) list.push(p);
+      owners.set(id, list);
+    }
+  }
+  const conflicted = new Set<ClusterTaintPolicyDoc>();
+  for (const [id, list] of owners) {
+    if (list.length < 2) continue;
+    for (const p of list) {
+      const others = list.filter((o) => o !== p).map((o) => `${o.name} (${where(o.source)})`).join(', ');
+      sink.error(p.source, `ClusterTaintPolicy ${p.name}: taint ${id} is also managed by ClusterTaintPolicy ${others}; a taint may belong to one policy only, so none of them is used`);
+      conflicted.add(p);
+    }
+  }
+  return policies.filter((p) => !conflicted.has(p));
 }
 
 /** Keyed by cluster name, in name order; a cluster with two status files has none. */

@@ -5,7 +5,7 @@
  */
 import type { ClusterDef } from '../../model/fleet.js';
 import type { ClusterSpec } from '../../model/karmada.js';
-import type { Taint } from '../../model/kube.js';
+import { firstTaintPerKeyAndEffect, type Taint } from '../../model/kube.js';
 import type { DocContext } from './doc-context.js';
 import { credentialFields, clusterSpec } from './cluster-schema.js';
 import type { FieldPath } from '../parse/field-path.js';
@@ -71,11 +71,5 @@ function uniqueTaints(ctx: DocContext, taints: Taint[]): Taint[] {
     if (first === undefined) firstIndex.set(id, i);
     else ctx.error(['spec', 'taints', i], `duplicate taint ${id} (also taints[${first}]); key and effect must be unique together, the first is used`);
   });
-  const seen = new Set<string>();
-  return taints.filter((t) => {
-    const id = `${t.key}:${t.effect}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
+  return firstTaintPerKeyAndEffect(taints);
 }

@@ -1,10 +1,19 @@
 /**
- * policies/: Karmada PropagationPolicy, ClusterPropagationPolicy, OverridePolicy and ClusterOverridePolicy.
- * A valid policy gets Karmada's defaults. An invalid propagation policy is kept aside with whatever selectors
- * could be read, so the resources it names keep their placement; an invalid override policy is left out.
+ * policies/: Karmada PropagationPolicy, ClusterPropagationPolicy, OverridePolicy, ClusterOverridePolicy,
+ * ClusterTaintPolicy and WorkloadRebalancer. A valid policy gets Karmada's defaults. An invalid propagation policy
+ * is kept aside with whatever selectors could be read, so the resources it names keep their placement; any other
+ * invalid policy is left out.
  */
-import type { InvalidPolicyDoc, OverridePolicyDoc, OverridePolicyKind, PropagationPolicyDoc, PropagationPolicyKind } from '../../model/fleet.js';
-import type { OverrideSpec, PropagationSpec, ResourceSelector } from '../../model/karmada.js';
+import type {
+  ClusterTaintPolicyDoc,
+  InvalidPolicyDoc,
+  OverridePolicyDoc,
+  OverridePolicyKind,
+  PropagationPolicyDoc,
+  PropagationPolicyKind,
+  WorkloadRebalancerDoc,
+} from '../../model/fleet.js';
+import type { ClusterTaintPolicySpec, OverrideSpec, PropagationSpec, ResourceSelector, WorkloadRebalancerSpec } from '../../model/karmada.js';
 import type { SourceLocation } from '../../model/problem.js';
 import type { DocContext } from './doc-context.js';
 import { applyOverrideDefaults, applyPropagationDefaults } from './defaults.js';
@@ -14,6 +23,7 @@ import { overrideSpec } from './override-schema.js';
 import { checkOverrideRules, checkPropagationRules } from './policy-rules.js';
 import { propagationSpec } from './propagation-schema.js';
 import { labelSelector } from './selector-schemas.js';
+import { clusterTaintPolicySpec, workloadRebalancerSpec } from './taint-policy-schema.js';
 import { readValue, type Reporter } from './schema.js';
 import { checkRootFields } from './root-fields.js';
 import { type JsonObject, isPlainObject } from '../../util/json.js';
@@ -22,6 +32,10 @@ export const POLICY_GROUP = 'policy.karmada.io';
 export const POLICY_API_VERSION = 'policy.karmada.io/v1alpha1';
 export const PROPAGATION_KINDS: readonly string[] = ['PropagationPolicy', 'ClusterPropagationPolicy'];
 export const OVERRIDE_KINDS: readonly string[] = ['OverridePolicy', 'ClusterOverridePolicy'];
+export const TAINT_POLICY_KIND = 'ClusterTaintPolicy';
+export const APPS_GROUP = 'apps.karmada.io';
+export const REBALANCER_KIND = 'WorkloadRebalancer';
+const REBALANCER_API_VERSION = 'apps.karmada.io/v1alpha1';
 /** Karmada's webhook limit: a PropagationPolicy's name ends up in label values. */
 const PROPAGATION_NAME_MAX = 63;
 
@@ -29,7 +43,11 @@ export type PolicyOutcome =
   | { type: 'propagation'; doc: PropagationPolicyDoc }
   | { type: 'invalid-propagation'; doc: InvalidPolicyDoc }
   | { type: 'override'; doc: OverridePolicyDoc }
-  | { type: 'invalid-override'; doc: InvalidOverrideRef };
+  | { type: 'invalid-override'; doc: InvalidOverrideRef }
+  | { type: 'taint'; doc: ClusterTaintPolicyDoc }
+  | { type: 'rebalancer'; doc: WorkloadRebalancerDoc }
+  /** An invalid ClusterTaintPolicy or WorkloadRebalancer: reported, and nothing depends on it being there. */
+  | { type: 'unused' };
 
 /**
  * An override policy that cannot be used. Applying the fleet without it would silently drop what it changes
@@ -45,7 +63,8 @@ export interface InvalidOverrideRef {
 }
 
 export function isPolicyKind(group: string, kind: string): boolean {
-  return group === POLICY_GROUP && (PROPAGATION_KINDS.includes(kind) || OVERRIDE_KINDS.includes(kind));
+  if (group === APPS_GROUP) return kind === REBALANCER_KIND;
+  return group === POLICY_GROUP && (PROPAGATION_KINDS.includes(kind) || OVERRIDE_KINDS.includes(kind) || kind === TAINT_POLICY_KIND);
 }
 
 function policyNamespace(ctx: DocContext, header: { kind: string; namespace: string | undefined }): string {
@@ -58,7 +77,8 @@ function policyNamespace(ctx: DocContext, header: { kind: string; namespace: str
 export function loadPolicy(ctx: DocContext, header: DocHeader): PolicyOutcome {
   const kind = header.kind;
   checkRootFields(ctx, header.object, 'error');
-  if (header.apiVersion !== POLICY_API_VERSION) ctx.error(['apiVersion'], `expected ${POLICY_API_VERSION}, got ${JSON.stringify(header.apiVersion)}`);
+  const apiVersion = kind === REBALANCER_KIND ? REBALANCER_API_VERSION : POLICY_API_VERSION;
+  if (header.apiVersion !== apiVersion) ctx.error(['apiVersion'], `expected ${apiVersion}, got ${JSON.stringify(header.apiVersion)}`);
   const nameProblem = dns1123SubdomainProblem(header.name);
   if (nameProblem) ctx.error(['metadata', 'name'], nameProblem);
   else if (PROPAGATION_KINDS.includes(kind) && header.name.length > PROPAGATION_NAME_MAX) {
@@ -70,6 +90,7 @@ export function loadPolicy(ctx: DocContext, header: DocHeader): PolicyOutcome {
   if (rawSpec === undefined || rawSpec === null) ctx.error(['spec'], 'is required');
   const source = ctx.doc.source;
 
+  if (kind === TAINT_POLICY_KIND || kind === REBALANCER_KIND) return loadClusterScopedPolicy(ctx, kind, header.name, rawSpec, source);
   if (PROPAGATION_KINDS.includes(kind)) {
     const policyKind = kind as PropagationPolicyKind;
     let spec: PropagationSpec | undefined;
@@ -97,6 +118,20 @@ export function loadPolicy(ctx: DocContext, header: DocHeader): PolicyOutcome {
     return { type: 'invalid-override', doc: { kind: policyKind, name: header.name, namespace, resourceSelectors: unreadable || selectors.length === 0 ? null : selectors, source } };
   }
   return { type: 'override', doc: { kind: policyKind, name: header.name, namespace, spec: applyOverrideDefaults(spec, policyKind, namespace), source } };
+}
+
+function loadClusterScopedPolicy(ctx: DocContext, kind: string, name: string, rawSpec: unknown, source: SourceLocation): PolicyOutcome {
+  if (kind === REBALANCER_KIND) {
+    ctx.warning(['kind'], 'WorkloadRebalancer is read but not acted upon yet');
+    const spec = rawSpec == null ? undefined : (readValue(workloadRebalancerSpec(), rawSpec, ['spec'], ctx) as WorkloadRebalancerSpec | undefined);
+    return ctx.errorCount > 0 || !spec ? { type: 'unused' } : { type: 'rebalancer', doc: { name, spec, source } };
+  }
+  const spec = rawSpec == null ? undefined : (readValue(clusterTaintPolicySpec(), rawSpec, ['spec'], ctx) as ClusterTaintPolicySpec | undefined);
+  if (ctx.errorCount > 0 || !spec) return { type: 'unused' };
+  if ((spec.addOnConditions ?? []).length === 0 && (spec.removeOnConditions ?? []).length === 0) {
+    ctx.warning(['spec'], 'neither addOnConditions nor removeOnConditions is set: this policy never adds or removes a taint');
+  }
+  return { type: 'taint', doc: { name, spec, source } };
 }
 
 const SILENT: Reporter = {

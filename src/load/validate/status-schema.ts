@@ -2,6 +2,7 @@
  * Status files Flotilla writes (docs/fleet-repository.md#status-files): read leniently (unknown fields ignored, quantities
  * as strings or numbers) but with the fields the scheduler relies on checked.
  */
+import { TAINT_FIELDS } from './cluster-schema.js';
 import { anyValue, bool, enumOf, int32, int64, listOf, mapOf, objectOf, refined, required, str, type Schema } from './schema.js';
 
 const HEALTH = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
@@ -36,6 +37,7 @@ export const clusterStatusBody = (): Schema =>
           'ignore',
         ),
       ),
+      taints: listOf(objectOf({ ...TAINT_FIELDS, timeAdded: str() }, 'ignore')),
     },
     'ignore',
   );

@@ -56,6 +56,8 @@ describe('status/clusters', () => {
     ['a condition status outside the enum', CLUSTER_STATUS.replace('status: "True"', 'status: Yes'), 'status.conditions[0].status: expected True, False or Unknown, got "Yes"', 'Yes'],
     ['a node count that is not a number', CLUSTER_STATUS.replace('totalNum: 3', 'totalNum: three'), 'status.nodeSummary.totalNum: expected an integer between 0 and 2147483647, got "three"', 'three'],
     ['a name that is not the file name', CLUSTER_STATUS.replace('name: member1', 'name: member2'), 'metadata.name: must be the cluster the file is named after ("member1"), got "member2"', 'member2'],
+    ['a taint effect outside the enum', `${CLUSTER_STATUS}  taints: [{key: outage, effect: NoRun}]\n`, 'status.taints[0].effect: expected NoSchedule, PreferNoSchedule or NoExecute, got "NoRun"', 'NoRun'],
+    ['a taint without key', `${CLUSTER_STATUS}  taints: [{effect: NoSchedule, timeAdded: "2026-01-01T00:00:00Z"}]\n`, 'status.taints[0].key: is required', '{effect'],
     ['another kind', CLUSTER_STATUS.replace('kind: ClusterStatus', 'kind: Placement'), 'kind: expected flotilla.dev/v1alpha1 ClusterStatus here, got flotilla.dev/v1alpha1 Placement', 'Placement'],
   ])('ignores a hand-edited file with %s, with an error', (_, text, message, needle) => {
     const fleet = loadTexts({ 'status/clusters/member1.yaml': text, 'status/clusters/member2.yaml': CLUSTER_STATUS.replace('name: member1', 'name: member2') });
@@ -151,7 +153,11 @@ describe('status files as the record stage writes them', () => {
       { resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' }, policy: null, scheduled: false, reason: 'NoPolicyMatched', message: 'no', clusters: [] },
       undefined,
     );
-    const status = clusterStatusFile('y', { conditions: [{ type: 'Ready', status: 'True', reason: 'ClusterReady', message: 'yes', lastTransitionTime: '2026-01-01T00:00:00Z' }], resourceSummary: { allocatable: { cpu: '4' } } });
+    const taints = [
+      { key: 'cluster.karmada.io/not-ready', effect: 'NoSchedule' as const, timeAdded: '2026-01-01T00:00:00Z' },
+      { key: 'outage', value: 'eu', effect: 'NoExecute' as const, timeAdded: '2026-01-01T00:01:00Z' },
+    ];
+    const status = clusterStatusFile('y', { conditions: [{ type: 'Ready', status: 'True', reason: 'ClusterReady', message: 'yes', lastTransitionTime: '2026-01-01T00:00:00Z' }], resourceSummary: { allocatable: { cpu: '4' } }, taints });
     const fleet = loadTexts({ [namespace.path]: namespace.content, [web.path]: web.content, [status.path]: status.content });
     expect(fleet.errors).toEqual([]);
     expect(fleet.warnings).toEqual([]);
@@ -164,5 +170,6 @@ describe('status files as the record stage writes them', () => {
     });
     expect(fleet.placements.get('apps/Deployment/shop/web')?.policy).toBeNull();
     expect(fleet.clusterStatuses.get('y')?.conditions?.[0]?.message).toBe('yes');
+    expect(fleet.clusterStatuses.get('y')?.taints).toEqual(taints);
   });
 });
