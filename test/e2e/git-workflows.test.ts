@@ -8,6 +8,7 @@ import type { ClusterConnector } from '../../src/controller/clusters.js';
 import type { Reconciler } from '../../src/controller/reconcile.js';
 import { controllerFor, startFleetRemote, type FleetRemote } from '../support/fleet-remote.js';
 import { gitCmd } from '../support/git.js';
+import { pollUntil } from '../../src/util/poll.js';
 import { getObject, memberClient } from './helpers.js';
 
 const NS = 'workflows-e2e';
@@ -127,8 +128,17 @@ describe('a busy cluster', () => {
   }
 
   it('records capacity at most every spec.status.summaryIntervalSeconds, while pods come and go', async () => {
-    // Settle first: the rollout of web may still be moving the resource summary.
-    await reconciler.reconcileOnce();
+    // Settle first: the rollback's rollout records health transitions (at once, as it should); only churn counts.
+    await pollUntil(
+      'web Healthy and a quiet pass',
+      async () => {
+        const quiet = (await reconciler.reconcileOnce()).outcome === 'unchanged';
+        const healthy = /aggregated:\n(\s+\w+: .*\n)*\s+health: Healthy/.test(gitCmd(remote.bare, 'show', `main:status/placements/${NS}/deployment.apps-web.yaml`));
+        return quiet && healthy ? true : undefined;
+      },
+      90_000,
+      500,
+    );
     const seconds = 45;
     const coarse = await churn(seconds * 1000);
     // With a 20 s interval: at most one commit per interval (plus one at the edge), whatever the churn.
