@@ -192,12 +192,16 @@ export class Reconciler {
           const force = new Set(this.forceApply.get(name) ?? []);
           if (resyncDue) for (const m of manifests) force.add(identityKey(m.ref));
           const desired = manifests.map((m) => ({ ref: m.ref, object: m.object, hash: m.hash, source: m.sourceFile || IMPLICIT_SOURCE }));
-          return prepareCluster({ observed: o, desired, held, previous: parseInventory(name, source.statusFiles.get(inventoryPath(name))), force }, rules);
+          return prepareCluster({ observed: o, desired, held, previous: parseInventory(name, source.statusFiles.get(inventoryPath(name))), force }, rules).catch((err: Error) => {
+            this.opts.log('error', `${name}: preparing failed unexpectedly; nothing is applied there this pass: ${err.message}`);
+            return undefined;
+          });
         }),
       ),
     );
-    for (const p of prepared) notices.push(...p.notices);
-    return prepared;
+    const ready = prepared.filter((p): p is PreparedCluster => p !== undefined);
+    for (const p of ready) notices.push(...p.notices);
+    return ready;
   }
 
   /**
@@ -235,7 +239,12 @@ export class Reconciler {
         limit(async () => {
           const name = p.input.observed.def.name;
           const placed = placement.decisions.filter((d) => d.clusters.some((c) => c.name === name)).map((d) => d.resource);
-          const outcome = await executeCluster(p, rules, placed, mayCreate);
+          // A defect on one cluster must not cost the others their pass: it is logged and that cluster is left as is.
+          const outcome = await executeCluster(p, rules, placed, mayCreate).catch((err: Error) => {
+            this.opts.log('error', `${name}: applying failed unexpectedly; nothing more is done there this pass: ${err.message}`);
+            return undefined;
+          });
+          if (!outcome) return;
           outcomes.set(name, outcome);
           if (outcome.missing.length > 0) this.forceApply.set(name, new Set(outcome.missing));
           else this.forceApply.delete(name);
