@@ -14,6 +14,7 @@ import { compareRefs, compareStrings, groupOf } from '../model/refs.js';
 import { canonicalJson } from '../util/canonical.js';
 import { readDocuments, type FileDocuments } from './documents.js';
 import { diffPlacement, diffReady, diffTaints, replicasOn, type PlacementChange, type ReadyTransition, type TaintChange } from './status-diff.js';
+import { observedTrailer } from '../model/trailers.js';
 
 export interface FileChange {
   path: string;
@@ -94,7 +95,6 @@ export interface HistoryResult {
   warnings: Problem[];
 }
 
-const OBSERVED_TRAILER = /^Flotilla-Observed:[ \t]*([0-9a-fA-F]{4,64})[ \t]*$/m;
 
 export function classify(c: CommitRecord, botName: string): CommitType {
   return c.author.name === botName && c.changes.every((f) => f.path.startsWith('status/')) ? 'status' : 'desired';
@@ -283,8 +283,8 @@ function observedCommits(newestFirst: CommitRecord[], botName: string): Map<stri
       pending = [];
       continue;
     }
-    const trailer = OBSERVED_TRAILER.exec(c.message)?.[1];
-    if (trailer) out.set(c.commit, trailer.toLowerCase());
+    const trailer = observedTrailer(c.message);
+    if (trailer) out.set(c.commit, trailer);
     else pending.push(c.commit);
   }
   return out;

@@ -13,11 +13,12 @@ import type { ClusterApi } from '../kube/cluster-api.js';
 import type { KubeObject } from '../model/kube.js';
 import { formatRef, identityKey, type ObjectRef } from '../model/refs.js';
 import type { ObservedCluster } from './observe-clusters.js';
+import type { HeldResources } from '../render/index.js';
 
 /** What the whole fleet decided this pass about applying and pruning. */
 export interface ApplyRules {
-  /** Objects held on every cluster (duplicates, lost policies, held overrides). */
-  heldEverywhere: Set<string>;
+  /** What must neither change nor be pruned, everywhere and per cluster. */
+  held: HeldResources;
   brokenFiles: Set<string>;
   /** fleet.yaml could not be read: its limits are unknown, so nothing is deleted. */
   settingsBroken: boolean;

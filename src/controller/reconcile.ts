@@ -17,7 +17,7 @@ import { formatProblem, type Problem } from '../model/problem.js';
 import { formatRef, identityKey, type ObjectRef } from '../model/refs.js';
 import type { WatchTarget } from '../observe/watch.js';
 import { IMPLICIT_SOURCE, inventoryFile, inventoryPath, parseInventory, placementPath } from '../record/index.js';
-import { renderFleet, type RenderResult } from '../render/index.js';
+import { heldResources, renderFleet, type RenderResult } from '../render/index.js';
 import { scheduleFleet } from '../schedule/index.js';
 import { canonicalJson } from '../util/canonical.js';
 import { executeCluster, prepareCluster, type ApplyRules, type ClusterOutcome, type PreparedCluster } from './cluster-pass.js';
@@ -186,9 +186,7 @@ export class Reconciler {
         limit(() => {
           const name = o.def.name;
           const manifests = placement.render.clusters.find((c) => c.cluster === name)?.objects ?? [];
-          const held = new Set(rules.heldEverywhere);
-          for (const h of placement.render.held) if (h.cluster === name) held.add(identityKey(h.ref));
-          for (const d of placement.decisions) if (d.suspendedClusters?.includes(name)) held.add(identityKey(d.resource));
+          const held = rules.held.on(name);
           const force = new Set(this.forceApply.get(name) ?? []);
           if (resyncDue) for (const m of manifests) force.add(identityKey(m.ref));
           const desired = manifests.map((m) => ({ ref: m.ref, object: m.object, hash: m.hash, source: m.sourceFile || IMPLICIT_SOURCE }));
@@ -334,22 +332,12 @@ function clusterReport(o: ObservedCluster, changeSet?: ChangeSet): ClusterReport
 /** The fleet-wide rules of this pass: what is held everywhere, what may be pruned or taken over. */
 function applyRulesFor(fleet: Fleet, placement: Placement, opts: { allowMassPrune: boolean; detectDrift: boolean }): { rules: ApplyRules; notices: string[]; orphaned: ObjectRef[] } {
   const notices: string[] = [];
-  const heldEverywhere = new Set(fleet.heldResources.map(identityKey));
-  const orphaned: ObjectRef[] = [];
-  // Like Karmada, losing (or deleting) the policy does not delete what it propagated: the objects stay as they
-  // are until a policy claims the template again. Deleting the template itself is what prunes.
-  for (const d of placement.decisions) {
-    const key = identityKey(d.resource);
-    if (d.reason === 'NoPolicyMatched' && (fleet.placements.get(key)?.clusters.length ?? 0) > 0) {
-      heldEverywhere.add(key);
-      orphaned.push(d.resource);
-    }
-  }
+  const held = heldResources(fleet, placement.decisions, placement.render);
   // With fleet.yaml unreadable its limits (maxPruneFraction) are unknown: delete nothing until it is fixed.
   const settingsBroken = fleet.brokenFiles.some((f) => f === 'fleet.yaml' || f === 'fleet.yml');
   if (settingsBroken) notices.push('fleet.yaml cannot be read: pruning is suspended on every cluster until it is fixed');
   const rules: ApplyRules = {
-    heldEverywhere,
+    held,
     brokenFiles: new Set(fleet.brokenFiles),
     settingsBroken,
     maxPruneFraction: fleet.settings.maxPruneFraction,
@@ -358,7 +346,7 @@ function applyRulesFor(fleet: Fleet, placement: Placement, opts: { allowMassPrun
     detectDrift: opts.detectDrift,
     driftReportOnly: (key) => (placement.templates.get(key)?.object.metadata.annotations?.[ANNOTATION_DRIFT] ?? '').toLowerCase() === 'report',
   };
-  return { rules, notices, orphaned };
+  return { rules, notices, orphaned: held.orphaned };
 }
 
 /** Take over an unmanaged object only when the policy or the template says Overwrite (Karmada's rule). */

@@ -14,7 +14,7 @@ import { GitIndexManager } from 'isomorphic-git/managers';
 import { FileSystem } from 'isomorphic-git/models';
 import pLimit from 'p-limit';
 import type { FleetFile } from '../model/fleet.js';
-import { observedTrailer } from '../record/trailers.js';
+import { observedTrailer } from '../model/trailers.js';
 import { SourceError } from '../model/errors.js';
 import { sha256Hex } from '../util/canonical.js';
 import { DESIRED_ROOTS, isFleetPath, isRemoteSource } from '../source/paths.js';

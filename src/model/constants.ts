@@ -30,3 +30,6 @@ export const TAINT_UNREACHABLE = 'cluster.karmada.io/unreachable';
 export function isReservedNamespace(ns: string): boolean {
   return ns.startsWith('kube-') || ns === 'karmada-system' || ns === 'karmada-cluster' || ns.startsWith('karmada-es-');
 }
+
+/** The `source` of an inventory entry for a namespace Flotilla created on its own (no template file). */
+export const IMPLICIT_SOURCE = '(implicit)';

@@ -8,7 +8,8 @@ import type { Fleet, PlacementCluster } from '../model/fleet.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { compareProblems } from '../model/problem.js';
 import { compareRefs, compareStrings, formatRef, groupOf, identityKey, type ObjectRef } from '../model/refs.js';
-import { renderFleet, type RenderedObject, type RenderResult } from '../render/index.js';
+import { IMPLICIT_SOURCE } from '../model/constants.js';
+import { heldResources, renderFleet, type HeldResources, type RenderedObject, type RenderResult } from '../render/index.js';
 import { scheduleFleet } from '../schedule/index.js';
 import { objectDiff } from './diff.js';
 import type { ClusterChange, PlacementChange, PlanOptions, PlanResult, PlanSide, PlanWarning } from './types.js';
@@ -19,6 +20,8 @@ interface Evaluated {
   fleet: Fleet;
   decisions: PlacementDecision[];
   render: RenderResult;
+  /** What the controller would hold: neither changed nor pruned. */
+  held: HeldResources;
 }
 
 function evaluate(side: PlanSide, previous?: RenderResult): Evaluated {
@@ -27,13 +30,13 @@ function evaluate(side: PlanSide, previous?: RenderResult): Evaluated {
   // The other side's renderings are reused where template, policy and cluster are unchanged.
   const render = renderFleet(fleet, decisions, previous ? { cache: previous.cache } : {});
   fleet.errors.push(...errors, ...render.problems);
-  return { fleet, decisions, render };
+  return { fleet, decisions, render, held: heldResources(fleet, decisions, render) };
 }
 
 export function planFleetChange(base: PlanSide, head: PlanSide, options: PlanOptions = {}): PlanResult {
   const before = evaluate(base);
   const after = evaluate(head, before.render);
-  const clusters = compareClusters(before.render, after.render, (cluster) => heldOn(cluster, after));
+  const clusters = compareClusters(before.render, after.render, (cluster) => after.held.on(cluster));
   return {
     base: base.revision,
     head: head.revision,
@@ -123,18 +126,6 @@ function emptiedWarnings(before: RenderResult, after: RenderResult): PlanWarning
     .map(([name, count]) => ({ kind: 'ClusterEmptied' as const, cluster: name, message: `${name} loses all its workloads (${count} at base, none after the merge)` }));
 }
 
-/** What the controller holds at head on a cluster: neither changed nor pruned (see the controller's apply rules). */
-function heldOn(cluster: string, head: Evaluated): Set<string> {
-  const held = new Set(head.fleet.heldResources.map(identityKey));
-  for (const d of head.decisions) {
-    // Losing its policy does not delete what a template propagated.
-    if (d.reason === 'NoPolicyMatched' && (head.fleet.placements.get(identityKey(d.resource))?.clusters.length ?? 0) > 0) held.add(identityKey(d.resource));
-    if (d.suspendedClusters?.includes(cluster)) held.add(identityKey(d.resource));
-  }
-  for (const h of head.render.held) if (h.cluster === cluster) held.add(identityKey(h.ref));
-  return held;
-}
-
 function pruneWarnings(base: PlanSide, head: Evaluated, options: PlanOptions): PlanWarning[] {
   const check = options.pruneRefusal;
   if (!check) return [];
@@ -145,9 +136,9 @@ function pruneWarnings(base: PlanSide, head: Evaluated, options: PlanOptions): P
   for (const c of head.render.clusters) {
     const reason = check({
       cluster: c.cluster,
-      desired: c.objects.map((o) => ({ ref: o.ref, object: o.object, hash: o.hash, source: o.sourceFile || '(implicit)' })),
+      desired: c.objects.map((o) => ({ ref: o.ref, object: o.object, hash: o.hash, source: o.sourceFile || IMPLICIT_SOURCE })),
       inventory: inventories.get(c.cluster),
-      held: heldOn(c.cluster, head),
+      held: head.held.on(c.cluster),
       brokenFiles,
       maxPruneFraction: head.fleet.settings.maxPruneFraction,
       settingsBroken,

@@ -13,4 +13,4 @@ export {
   withTransitionTimes,
   type PlacementObservation,
 } from './status-files.js';
-export { OBSERVED_TRAILER, observedTrailer } from './trailers.js';
+export { OBSERVED_TRAILER, observedTrailer } from '../model/trailers.js';

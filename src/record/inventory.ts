@@ -6,8 +6,7 @@
 import type { ObjectRef } from '../model/refs.js';
 import { compareRefs, identityKey } from '../model/refs.js';
 
-/** The `source` of an inventory entry for a namespace Flotilla created on its own (no template file). */
-export const IMPLICIT_SOURCE = '(implicit)';
+export { IMPLICIT_SOURCE } from '../model/constants.js';
 
 export interface InventoryEntry {
   ref: ObjectRef;

@@ -1,5 +1,6 @@
 /** The render stage: placement decisions → the manifests each cluster should run. */
 export { renderFleet } from './render-fleet.js';
+export { heldResources, type HeldResources } from './held.js';
 export { applyOverrides } from './apply-overrides.js';
 export {
   applyOverriders,

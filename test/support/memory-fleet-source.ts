@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { FleetSource } from '../../src/controller/reconcile.js';
 import type { CommitOutcome, FleetSnapshot, StatusWrite } from '../../src/git/repo.js';
-import { observedTrailer } from '../../src/record/trailers.js';
+import { observedTrailer } from '../../src/model/trailers.js';
 
 interface Commit {
   id: string;
