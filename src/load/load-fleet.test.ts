@@ -88,7 +88,7 @@ describe('loadFleet on a small realistic fleet', () => {
     const at = (needle: string) => ({ file: 'workloads/web.yaml', ...positionOf(WORKLOADS, needle) });
     const policyAt = (needle: string) => ({ file: 'policies/web.yaml', ...positionOf(POLICIES, needle) });
     const expected: Fleet = {
-      settings: { maxPruneFraction: 0.5, maxFileBytes: 1048576, pollIntervalSeconds: 30, summaryIntervalSeconds: 300 },
+      settings: { maxPruneFraction: 0.5, maxFileBytes: 1048576, pollIntervalSeconds: 30, summaryIntervalSeconds: 300, defaultTolerationSeconds: 300 },
       clusters: [cluster('member1', 'eu-west', 'primary'), cluster('member2', 'eu-west', 'primary'), cluster('member3', 'us-east', 'backup')],
       clusterStatuses: new Map(),
       propagationPolicies: [

@@ -4,6 +4,7 @@
 import type { Condition, KubeObject, Taint } from './kube.js';
 import type { ClusterSpec, ClusterTaintPolicySpec, OverrideSpec, PropagationSpec, ResourceSelector, WorkloadRebalancerSpec } from './karmada.js';
 import type { SourceLocation, Problem } from './problem.js';
+import { DEFAULT_NO_EXECUTE_TOLERATION_SECONDS, type GracefulEvictionTask } from './eviction.js';
 import type { ObjectRef, PolicyRef } from './refs.js';
 
 export interface FleetSettings {
@@ -18,6 +19,11 @@ export interface FleetSettings {
    * often, so a busy cluster does not add a commit whenever pods come and go. Transitions are recorded at once.
    */
   summaryIntervalSeconds: number;
+  /**
+   * `spec.failover.defaultTolerationSeconds`: the tolerationSeconds of the not-ready/unreachable NoExecute
+   * tolerations every policy gets unless it lists its own (Karmada's webhook default is 300).
+   */
+  defaultTolerationSeconds: number;
 }
 
 export const DEFAULT_FLEET_SETTINGS: FleetSettings = {
@@ -25,6 +31,7 @@ export const DEFAULT_FLEET_SETTINGS: FleetSettings = {
   maxFileBytes: 1024 * 1024,
   pollIntervalSeconds: 30,
   summaryIntervalSeconds: 300,
+  defaultTolerationSeconds: DEFAULT_NO_EXECUTE_TOLERATION_SECONDS,
 };
 
 export interface ClusterDef {
@@ -128,6 +135,8 @@ export interface PlacementClusterStatus {
   health: HealthStatus;
   message?: string;
   drift?: boolean;
+  /** When the workload turned Degraded on this cluster (RFC 3339): application failover's clock, kept in Git. */
+  degradedSince?: string;
 }
 
 export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
@@ -141,6 +150,8 @@ export interface PlacementRecord {
   observedAffinityName?: string;
   clusterStatuses?: PlacementClusterStatus[];
   aggregated?: Record<string, unknown> & { health?: HealthStatus };
+  /** `spec.gracefulEvictionTasks`: clusters being evicted whose old copy is kept for now. */
+  gracefulEvictionTasks?: GracefulEvictionTask[];
 }
 
 export interface Fleet {

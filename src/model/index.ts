@@ -5,5 +5,6 @@ export * from './kube.js';
 export * from './karmada.js';
 export * from './fleet.js';
 export * from './placement.js';
+export * from './eviction.js';
 export * from './constants.js';
 export * from './quantity.js';

@@ -1,4 +1,5 @@
 /** Output of the schedule stage, one per resource template (docs/cli.md#flotilla-schedule). */
+import type { GracefulEvictionTask } from './eviction.js';
 import type { PlacementCluster } from './fleet.js';
 import type { ObjectRef, PolicyRef } from './refs.js';
 
@@ -18,4 +19,9 @@ export interface PlacementDecision {
   suspendedClusters?: string[];
   /** Set for dependencies that follow a workload through propagateDeps. */
   requiredBy?: ObjectRef[];
+  /**
+   * Graceful eviction tasks after this decision: the previous record's tasks still open plus the evictions this
+   * decision made. The old copy on each `fromCluster` is kept (not updated, not pruned) while its task exists.
+   */
+  gracefulEvictionTasks?: GracefulEvictionTask[];
 }

@@ -15,6 +15,7 @@ const settingsSpec = objectOf(
     maxFileBytes: int32(1024, MAX_FILE_BYTES_LIMIT),
     pollIntervalSeconds: int32(1, 86400),
     status: objectOf({ summaryIntervalSeconds: int32(0, 86400) }, 'warning'),
+    failover: objectOf({ defaultTolerationSeconds: int32(0, 86400) }, 'warning'),
   },
   'warning',
 );
@@ -31,8 +32,13 @@ export function loadSettings(ctx: DocContext, header: DocHeader): Partial<FleetS
   checkRootFields(ctx, header.object, 'warning');
   const raw = header.object['spec'];
   if (raw == null) return {};
-  const { status, ...flat } = (readValue(settingsSpec, raw, ['spec'], ctx) ?? {}) as Partial<FleetSettings> & { status?: { summaryIntervalSeconds?: number } };
-  return status?.summaryIntervalSeconds === undefined ? flat : { ...flat, summaryIntervalSeconds: status.summaryIntervalSeconds };
+  type Nested = { status?: { summaryIntervalSeconds?: number }; failover?: { defaultTolerationSeconds?: number } };
+  const { status, failover, ...flat } = (readValue(settingsSpec, raw, ['spec'], ctx) ?? {}) as Partial<FleetSettings> & Nested;
+  return {
+    ...flat,
+    ...(status?.summaryIntervalSeconds !== undefined ? { summaryIntervalSeconds: status.summaryIntervalSeconds } : {}),
+    ...(failover?.defaultTolerationSeconds !== undefined ? { defaultTolerationSeconds: failover.defaultTolerationSeconds } : {}),
+  };
 }
 
 export function withDefaults(settings: Partial<FleetSettings>): FleetSettings {
