@@ -35,6 +35,7 @@ interface RunFlags {
   allowMassPrune?: boolean;
   clusterFailureThreshold: number;
   clusterSuccessThreshold: number;
+  clusterProbeInterval: number;
   resync: number;
   insecureKubeconfigExec?: boolean;
   insecureKubeconfigTls?: boolean;
@@ -90,7 +91,7 @@ export async function startController(flags: RunFlags): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const result = await runController({ reconciler, repo, intervalMs: flags.interval, once: flags.once, watch: flags.watch, log: textLogger, signal: abort.signal });
+    const result = await runController({ reconciler, repo, intervalMs: flags.interval, probeIntervalMs: flags.clusterProbeInterval, once: flags.once, watch: flags.watch, log: textLogger, signal: abort.signal });
     // A long-running controller stopped by a signal has done its job; one pass is judged by what it left undone.
     return flags.once && passFailed(result) ? 1 : 0;
   } finally {
@@ -120,6 +121,7 @@ function addRunFlags<T extends Command<[], Record<string, unknown>>>(cmd: T) {
     .option('--allow-mass-prune', 'let one pass delete more than spec.maxPruneFraction of a cluster\'s objects')
     .option('--cluster-failure-threshold <duration>', 'how long a cluster must fail before it is recorded NotReady', (v) => parseDuration(v, '--cluster-failure-threshold'), 30_000)
     .option('--cluster-success-threshold <duration>', 'how long a NotReady cluster must answer before it is recorded Ready again', (v) => parseDuration(v, '--cluster-success-threshold'), 30_000)
+    .option('--cluster-probe-interval <duration>', 'check each cluster\'s /readyz this often between passes (0 disables)', (v) => parseDuration(v, '--cluster-probe-interval'), 10_000)
     .option('--resync <duration>', 're-apply every object this often, even if unchanged (0 disables)', (v) => parseDuration(v, '--resync'), 600_000)
     .option('--insecure-kubeconfig-exec', 'allow kubeconfig exec plugins and auth providers')
     .option('--insecure-kubeconfig-tls', 'allow kubeconfig contexts that skip TLS verification')

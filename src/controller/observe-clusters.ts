@@ -61,6 +61,8 @@ export class ClusterReadiness {
   private readonly healthySince = new Map<string, number>();
   /** When each cluster's capacity figures were last let through to the record. */
   private readonly capacityRecordedAt = new Map<string, number>();
+  /** Per cluster: what its Ready condition says as recorded, and whether it answered at the last probe. */
+  private readonly last = new Map<string, { recordedReady: boolean; probedReady: boolean }>();
 
   constructor(
     private readonly connector: ClusterConnector,
@@ -73,6 +75,7 @@ export class ClusterReadiness {
     const probe: ClusterProbe = connected.ok ? await probeCluster(connected.client) : { ready: false, reason: 'ClusterNotReachable', message: connected.reason, status: {} };
     const prevReady = previous?.conditions?.find((c) => c.type === 'Ready');
     const ready = this.recordedReady(def.name, probe.ready, prevReady === undefined ? undefined : prevReady.status === 'True', now.getTime());
+    this.last.set(def.name, { recordedReady: ready, probedReady: probe.ready });
     // Until a transition is recorded, the recorded condition stands as it was (so a blip rewrites nothing).
     const condition: Condition =
       ready === probe.ready ? { type: 'Ready', status: probe.ready ? 'True' : 'False', reason: probe.reason, message: probe.message } : (prevReady as Condition);
@@ -86,6 +89,40 @@ export class ClusterReadiness {
     if (status === probed) this.capacityRecordedAt.set(def.name, now.getTime());
     const held = status !== probed && canonicalJson(status.resourceSummary) !== canonicalJson(probed.resourceSummary);
     return { def, client: connected.ok ? connected.client : undefined, probe, ready, status, ...(held ? { fresh: probed } : {}) };
+  }
+
+  /**
+   * When the earliest pending transition becomes due: a failing cluster still recorded Ready is recorded NotReady
+   * once the failure threshold has passed, a recovered one Ready once the success threshold has. The controller
+   * wakes up then instead of waiting for its next poll, so detection does not cost a poll interval on top.
+   */
+  nextTransitionAt(): number | null {
+    let next: number | null = null;
+    for (const [cluster, { recordedReady, probedReady }] of this.last) {
+      if (recordedReady === probedReady) continue;
+      const at = recordedReady ? (this.failingSince.get(cluster) ?? 0) + this.failureThresholdMs : (this.healthySince.get(cluster) ?? 0) + this.successThresholdMs;
+      next = next === null ? at : Math.min(next, at);
+    }
+    return next;
+  }
+
+  /**
+   * A cheap check between passes (one `/readyz` per cluster, Karmada probes every 10 s): true when some cluster
+   * answers differently from the last pass, so a dying cluster starts its failure threshold at once rather than at
+   * the next poll.
+   */
+  async readinessChanged(defs: readonly ClusterDef[]): Promise<boolean> {
+    const answers = await Promise.all(
+      defs.map(async (def) => {
+        const before = this.last.get(def.name);
+        if (!before) return false;
+        const connected = await this.connector.connect(def);
+        if (!connected.ok) return before.probedReady;
+        const ready = await connected.client.readiness().then((h) => h.status === 200, () => false);
+        return ready !== before.probedReady;
+      }),
+    );
+    return answers.some(Boolean);
   }
 
   /**

@@ -70,6 +70,8 @@ export interface PassReport {
   problems: Problem[];
   notices: string[];
   durationMs: number;
+  /** When something recorded becomes due without any change (a threshold, a toleration, a grace period). */
+  nextWakeAt?: number;
 }
 
 interface Memo {
@@ -106,6 +108,8 @@ export class Reconciler {
   private lastResync = 0;
   /** What the last pass applied, per reachable cluster: the kinds worth watching. */
   watchTargets: WatchTarget[] = [];
+  /** The clusters of the last pass's fleet, for the readiness check between passes. */
+  private knownClusters: Fleet['clusters'] = [];
   private readonly opts: Required<Omit<ReconcilerOptions, 'log'>> & { log: Logger };
 
   constructor(opts: ReconcilerOptions) {
@@ -137,7 +141,17 @@ export class Reconciler {
     }
     const outcomes = await this.executeClusters(prepared, rules, placement, intent.mayCreate);
     const report = await this.recordStatus(source, intent.base, observed, placement, outcomes, orphaned, base);
-    return { ...report, intentCommit: intent.commit, durationMs: this.elapsedSince(source.now) };
+    return { ...report, intentCommit: intent.commit, durationMs: this.elapsedSince(source.now), ...this.wakeUp() };
+  }
+
+  /** Whether a cluster answers differently from the last pass (see ClusterReadiness.readinessChanged). */
+  readinessChanged(): Promise<boolean> {
+    return this.readiness.readinessChanged(this.knownClusters);
+  }
+
+  private wakeUp(): { nextWakeAt?: number } {
+    const next = this.readiness.nextTransitionAt();
+    return next === null ? {} : { nextWakeAt: next };
   }
 
   private async readSource(): Promise<SourceState> {
@@ -156,6 +170,7 @@ export class Reconciler {
     const { fleet } = source;
     const capacityIntervalMs = fleet.settings.summaryIntervalSeconds * 1000;
     const observed = await Promise.all(fleet.clusters.map((c) => limit(() => this.readiness.observe(c, fleet.clusterStatuses.get(c.name), source.now, capacityIntervalMs))));
+    this.knownClusters = fleet.clusters;
     for (const o of observed) {
       applyTaintPolicies(o, fleet.clusterStatuses.get(o.def.name), fleet.clusterTaintPolicies, source.now);
       fleet.clusterStatuses.set(o.def.name, o.status);

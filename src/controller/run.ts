@@ -16,6 +16,8 @@ export interface RunOptions {
   watchClusters?: boolean;
   repo: FleetRepository;
   intervalMs: number;
+  /** How often each cluster's `/readyz` is checked between passes (0: only at passes). */
+  probeIntervalMs?: number;
   once?: boolean;
   watch?: boolean;
   log: Logger;
@@ -99,13 +101,7 @@ export async function runController(opts: RunOptions): Promise<RunResult> {
       }
       if (opts.once) break;
       if (pending) continue;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, jittered(opts.intervalMs));
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
+      await waitForNextPass(reconciler, opts, last, (w) => (wake = w));
       wake = undefined;
     }
   } finally {
@@ -114,6 +110,40 @@ export async function runController(opts: RunOptions): Promise<RunResult> {
     await watcher?.close();
   }
   return { last, error };
+}
+
+/**
+ * Until the poll interval passes, something recorded falls due (a threshold, a toleration, a grace period), a
+ * cluster's readiness check answers differently, or `setWake` is called (a watch event, a new commit, abort).
+ */
+async function waitForNextPass(reconciler: Reconciler, opts: RunOptions, last: PassReport | undefined, setWake: (wake: () => void) => void): Promise<void> {
+  let delay = jittered(opts.intervalMs);
+  if (last?.nextWakeAt !== undefined) delay = Math.max(50, Math.min(delay, last.nextWakeAt - Date.now()));
+  const probeMs = opts.probeIntervalMs ?? 0;
+  await new Promise<void>((resolve) => {
+    let probe: NodeJS.Timeout | undefined;
+    let done = false;
+    const finish = () => {
+      done = true;
+      clearTimeout(t);
+      clearTimeout(probe);
+      resolve();
+    };
+    const t = setTimeout(finish, delay);
+    const check = () => {
+      probe = setTimeout(() => {
+        void reconciler
+          .readinessChanged()
+          .catch(() => false)
+          .then((changed) => {
+            if (changed) finish();
+            else if (!done) check();
+          });
+      }, probeMs);
+    };
+    if (probeMs > 0) check();
+    setWake(finish);
+  });
 }
 
 export function summarize(r: PassReport): string {
