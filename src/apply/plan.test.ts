@@ -57,6 +57,20 @@ describe('planClusterApply', () => {
     expect(names(forced.prune)).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('never refuses a recorded eviction, however many objects it removes, and still refuses an accident beside it', () => {
+    const previous = { cluster: 'member1', entries: ['a', 'b', 'c', 'd'].map((n) => entry(n)) };
+    const evicted = new Set(['a', 'b', 'c', 'd'].map((n) => identityKey(ref(n))));
+    expect(names(plan({ previous, decidedPrunes: evicted }).prune)).toEqual(['a', 'b', 'c', 'd']);
+
+    const bigger = { cluster: 'member1', entries: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((n) => entry(n)) };
+    const someEvicted = new Set(['a', 'b', 'c'].map((n) => identityKey(ref(n))));
+    // 5 accidental deletions of 8 exceed the 50 % share: nothing at all is deleted, evictions included (one pass, one verdict).
+    const refused = plan({ previous: bigger, decidedPrunes: someEvicted });
+    expect(refused.prune).toEqual([]);
+    expect(refused.pruneBlocked).toMatch(/refusing to delete 5 of 8/);
+    expect(names(plan({ previous: bigger, desired: [desired('d'), desired('e')], decidedPrunes: someEvicted }).prune)).toEqual(['a', 'b', 'c', 'f', 'g', 'h']);
+  });
+
   it('allows deleting up to the share, and always a single object', () => {
     const previous = { cluster: 'member1', entries: ['a', 'b', 'c', 'd'].map((n) => entry(n)) };
     expect(names(plan({ desired: [desired('a'), desired('b')], previous }).prune)).toEqual(['c', 'd']);

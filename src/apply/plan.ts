@@ -32,6 +32,11 @@ export interface PlanInput {
   allowMassPrune: boolean;
   /** Delete nothing this pass (e.g. the fleet's own settings could not be read). */
   pruneSuspended?: boolean;
+  /**
+   * Objects whose removal from this cluster is a recorded decision (a completed graceful eviction): the circuit
+   * breaker guards against accidents, not decisions, so they are neither counted nor refused by it.
+   */
+  decidedPrunes?: ReadonlySet<string>;
 }
 
 export interface ClusterPlan {
@@ -84,9 +89,10 @@ export function planClusterApply(input: PlanInput): ClusterPlan {
   }
   // Deleting one object is never a mass deletion; beyond that, at most the configured share per pass.
   const budget = Math.max(1, Math.floor(input.maxPruneFraction * total));
-  if (candidates.length > budget && !input.allowMassPrune) {
+  const accidental = input.decidedPrunes ? candidates.filter((e) => !input.decidedPrunes!.has(identityKey(e.ref))).length : candidates.length;
+  if (accidental > budget && !input.allowMassPrune) {
     return refuse(
-      `refusing to delete ${candidates.length} of ${total} objects on ${input.cluster} in one pass ` +
+      `refusing to delete ${accidental} of ${total} objects on ${input.cluster} in one pass ` +
         `(limit ${Math.round(input.maxPruneFraction * 100)}% = ${budget}); if this is intended, run with --allow-mass-prune ` +
         'or raise spec.maxPruneFraction in fleet.yaml',
     );

@@ -28,6 +28,8 @@ export interface ApplyRules {
   detectDrift: boolean;
   /** Whether drift of this object is only reported, not corrected. */
   driftReportOnly: (key: string) => boolean;
+  /** Objects whose removal from a cluster is a recorded decision (completed evictions): exempt from the breaker. */
+  decidedPrunes?: (cluster: string) => ReadonlySet<string>;
 }
 
 export interface ClusterInput {
@@ -67,6 +69,7 @@ export async function prepareCluster(input: ClusterInput, rules: ApplyRules): Pr
       maxPruneFraction: rules.settingsBroken ? 0 : rules.maxPruneFraction,
       allowMassPrune: rules.allowMassPrune && !rules.settingsBroken,
       pruneSuspended: rules.settingsBroken,
+      decidedPrunes: rules.decidedPrunes?.(client.name),
     });
   const first = planWith(input.force, input.desired);
   const inspected = await inspectUnchanged(client, first.unchanged, rules);
