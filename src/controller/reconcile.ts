@@ -18,7 +18,7 @@ import { formatRef, identityKey, type ObjectRef } from '../model/refs.js';
 import type { WatchTarget } from '../observe/watch.js';
 import { IMPLICIT_SOURCE, inventoryFile, inventoryPath, parseInventory, placementPath } from '../record/index.js';
 import { heldResources, renderFleet, type RenderResult } from '../render/index.js';
-import { scheduleFleet } from '../schedule/index.js';
+import { scheduleFleet, type RebalancerOutcome, type ScheduleResult } from '../schedule/index.js';
 import { canonicalJson } from '../util/canonical.js';
 import { executeCluster, prepareCluster, type ApplyRules, type ClusterOutcome, type PreparedCluster } from './cluster-pass.js';
 import type { ClusterConnector } from './clusters.js';
@@ -78,6 +78,7 @@ interface Memo {
   fingerprint: string;
   readiness: string;
   decisions: PlacementDecision[];
+  rebalancers: RebalancerOutcome[];
   render: RenderResult;
 }
 
@@ -93,6 +94,7 @@ interface SourceState {
 
 interface Placement {
   decisions: PlacementDecision[];
+  rebalancers: RebalancerOutcome[];
   render: RenderResult;
   rescheduled: boolean;
   templates: Map<string, ResourceTemplate>;
@@ -184,11 +186,11 @@ export class Reconciler {
     const templates = new Map(source.fleet.templates.map((t) => [identityKey(t.ref), t]));
     const rescheduled = !this.memo || this.memo.fingerprint !== source.fingerprint || this.memo.readiness !== readiness;
     if (rescheduled || !this.memo) {
-      const decisions = scheduleWithCapacity(source.fleet, observed);
+      const { decisions, rebalancers } = scheduleWithCapacity(source.fleet, observed);
       const render = renderFleet(source.fleet, decisions, { cache: this.memo?.render.cache });
-      this.memo = { fingerprint: source.fingerprint, readiness, decisions, render };
+      this.memo = { fingerprint: source.fingerprint, readiness, decisions, rebalancers, render };
     }
-    return { decisions: this.memo.decisions, render: this.memo.render, rescheduled, templates };
+    return { decisions: this.memo.decisions, rebalancers: this.memo.rebalancers, render: this.memo.render, rescheduled, templates };
   }
 
   private async prepareClusters(source: SourceState, observed: ObservedCluster[], placement: Placement, rules: ApplyRules, notices: string[]): Promise<PreparedCluster[]> {
@@ -288,7 +290,14 @@ export class Reconciler {
     const observations = observePlacements(placement.decisions, outcomes, placement.templates, blips);
     const sources = new Map([...placement.templates].map(([k, t]) => [k, t.source]));
     const wanted = wantedStatusFiles(
-      { clusters: observed.map((o) => ({ name: o.def.name, status: o.status })), decisions: placement.decisions, observations, inventories: [...outcomes.values()].map((o) => o.changeSet.inventory), sources },
+      {
+        clusters: observed.map((o) => ({ name: o.def.name, status: o.status })),
+        decisions: placement.decisions,
+        observations,
+        inventories: [...outcomes.values()].map((o) => o.changeSet.inventory),
+        sources,
+        rebalancers: placement.rebalancers,
+      },
       base.problems,
     );
     // A template whose policy is gone keeps its objects where they are, so its placement record stays too: it is
@@ -322,14 +331,14 @@ export class Reconciler {
  * holdCapacity), they are let through when they change a placement: a decision never waits for the interval, and
  * the commit still holds what the decision was made from.
  */
-function scheduleWithCapacity(fleet: Fleet, observed: ObservedCluster[]): PlacementDecision[] {
-  const decisions = scheduleFleet(fleet, { explain: false }).decisions;
+function scheduleWithCapacity(fleet: Fleet, observed: ObservedCluster[]): Pick<ScheduleResult, 'decisions' | 'rebalancers'> {
+  const decisions = scheduleFleet(fleet, { explain: false });
   const held = observed.filter((o) => o.fresh);
   if (held.length === 0) return decisions;
   const recorded = new Map(held.map((o) => [o.def.name, o.status]));
   for (const o of held) fleet.clusterStatuses.set(o.def.name, o.fresh!);
-  const withFresh = scheduleFleet(fleet, { explain: false }).decisions;
-  if (canonicalJson(withFresh.map((d) => d.clusters)) !== canonicalJson(decisions.map((d) => d.clusters))) {
+  const withFresh = scheduleFleet(fleet, { explain: false });
+  if (canonicalJson(withFresh.decisions.map((d) => d.clusters)) !== canonicalJson(decisions.decisions.map((d) => d.clusters))) {
     for (const o of held) {
       o.status = o.fresh!;
       delete o.fresh;

@@ -7,10 +7,11 @@ import type { ClusterStatus } from '../model/fleet.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { formatProblem, problemAt, type Problem, type SourceLocation } from '../model/problem.js';
 import { formatRef, identityKey } from '../model/refs.js';
-import { clusterStatusFile, inventoryFile, OBSERVED_TRAILER, placementFile, statusWrites, type Inventory, type PlacementObservation } from '../record/index.js';
+import { clusterStatusFile, inventoryFile, OBSERVED_TRAILER, placementFile, rebalancerStatusFile, statusWrites, type Inventory, type PlacementObservation } from '../record/index.js';
+import type { RebalancerOutcome } from '../schedule/index.js';
 
 /** The status/ subtrees a pass rewrites as a whole: a file it no longer wants there is deleted. */
-export const OWNED_STATUS_PREFIXES = ['status/clusters/', 'status/placements/'];
+export const OWNED_STATUS_PREFIXES = ['status/clusters/', 'status/placements/', 'status/rebalancers/'];
 
 export interface StatusInputs {
   clusters: { name: string; status: ClusterStatus }[];
@@ -19,6 +20,7 @@ export interface StatusInputs {
   inventories: Inventory[];
   /** Where each template was written, to point a problem at it. */
   sources: ReadonlyMap<string, SourceLocation>;
+  rebalancers?: readonly RebalancerOutcome[];
 }
 
 /**
@@ -39,6 +41,13 @@ export function wantedStatusFiles(inputs: StatusInputs, problems: Problem[]): Ma
     }
   }
   for (const inv of inputs.inventories) put(inventoryFile(inv));
+  for (const r of inputs.rebalancers ?? []) {
+    try {
+      put(rebalancerStatusFile(r));
+    } catch (err) {
+      problems.push(problemAt({ file: 'status/rebalancers', line: 1, column: 1 }, `cannot record WorkloadRebalancer ${r.name}: ${(err as Error).message}`));
+    }
+  }
   return wanted;
 }
 

@@ -152,6 +152,10 @@ export interface PlacementRecord {
   aggregated?: Record<string, unknown> & { health?: HealthStatus };
   /** `spec.gracefulEvictionTasks`: clusters being evicted whose old copy is kept for now. */
   gracefulEvictionTasks?: GracefulEvictionTask[];
+  /** `status.appliedPlacement`: the fingerprint of the placement this was decided from (see schedule/triggers.ts). */
+  appliedPlacement?: string;
+  /** `status.rebalancedBy`: the WorkloadRebalancers (`name@spec-hash`) that already scheduled it afresh. */
+  rebalancedBy?: string[];
 }
 
 export interface Fleet {

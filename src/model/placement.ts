@@ -24,4 +24,8 @@ export interface PlacementDecision {
    * decision made. The old copy on each `fromCluster` is kept (not updated, not pruned) while its task exists.
    */
   gracefulEvictionTasks?: GracefulEvictionTask[];
+  /** The fingerprint of the placement this decision was made from (recorded as `status.appliedPlacement`). */
+  appliedPlacement?: string;
+  /** WorkloadRebalancers that have scheduled this template afresh (recorded as `status.rebalancedBy`). */
+  rebalancedBy?: string[];
 }

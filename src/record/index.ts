@@ -9,6 +9,7 @@ export {
   inventoryFile,
   parseInventory,
   placementFile,
+  rebalancerStatusFile,
   statusWrites,
   withTransitionTimes,
   type PlacementObservation,

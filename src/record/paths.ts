@@ -19,6 +19,10 @@ export function clusterStatusPath(cluster: string): string {
   return safeRelativePath('status', 'clusters', `${cluster}.yaml`);
 }
 
+export function rebalancerStatusPath(name: string): string {
+  return safeRelativePath('status', 'rebalancers', `${name}.yaml`);
+}
+
 export function inventoryPath(cluster: string): string {
   return safeRelativePath('status', 'inventory', `${cluster}.yaml`);
 }

@@ -8,7 +8,8 @@ import type { ClusterStatus, PlacementClusterStatus, HealthStatus } from '../mod
 import type { Condition } from '../model/kube.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { sortKeys } from '../util/canonical.js';
-import { clusterStatusPath, inventoryPath, placementName, placementPath } from './paths.js';
+import { clusterStatusPath, inventoryPath, placementName, placementPath, rebalancerStatusPath } from './paths.js';
+import type { RebalancerOutcome } from '../schedule/types.js';
 
 const API_VERSION = 'flotilla.dev/v1alpha1';
 
@@ -60,6 +61,8 @@ export function placementFile(decision: PlacementDecision, observed: PlacementOb
   };
   const status: Record<string, unknown> = { conditions: [condition] };
   if (decision.observedAffinityName) status.observedAffinityName = decision.observedAffinityName;
+  if (decision.appliedPlacement) status.appliedPlacement = decision.appliedPlacement;
+  if (decision.rebalancedBy && decision.rebalancedBy.length > 0) status.rebalancedBy = decision.rebalancedBy;
   if (decision.suspendedClusters && decision.suspendedClusters.length > 0) status.suspendedClusters = decision.suspendedClusters;
   if (observed) {
     status.clusters = observed.clusters.map((c) => {
@@ -83,6 +86,19 @@ export function placementFile(decision: PlacementDecision, observed: PlacementOb
         ...(decision.requiredBy && decision.requiredBy.length > 0 ? { requiredBy: decision.requiredBy } : {}),
       },
       status,
+    }),
+  };
+}
+
+/** `status/rebalancers/<name>.yaml`: what a WorkloadRebalancer did (Karmada's `status.observedWorkloads`). */
+export function rebalancerStatusFile(outcome: RebalancerOutcome): { path: string; content: string } {
+  return {
+    path: rebalancerStatusPath(outcome.name),
+    content: toStatusYaml({
+      apiVersion: API_VERSION,
+      kind: 'WorkloadRebalancerStatus',
+      metadata: { name: outcome.name },
+      status: { observedGeneration: outcome.key, observedWorkloads: outcome.workloads },
     }),
   };
 }

@@ -88,6 +88,8 @@ export function formatExplanation(e: PlacementExplanation): string {
     out.push(`replicas: ${e.replicas.count} (${e.replicas.source}); per-pod requests: ${requests || 'none'}`);
   }
   if (e.strategy) out.push(`strategy: ${e.strategy}`);
+  if (e.steady) out.push(`not scheduled again: ${e.steady}`);
+  if (e.rebalancedNow && e.rebalancedNow.length > 0) out.push(`scheduled afresh for WorkloadRebalancer ${e.rebalancedNow.join(', ')} (previous placement ignored)`);
   if (e.skippedTerms.length > 0) out.push(`terms not retried (the scheduler never moves back by itself): ${e.skippedTerms.join(', ')}`);
   for (const t of e.terms) out.push(...termLines(t));
   for (const l of e.requiredBy) {

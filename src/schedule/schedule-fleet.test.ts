@@ -53,6 +53,7 @@ describe('scheduleFleet: decision shape', () => {
       reason: 'Success',
       message: '',
       clusters: placed(['a', 3], ['b', 3]),
+      appliedPlacement: expect.stringMatching(/^sha256:[0-9a-f]{16}$/),
     });
   });
 

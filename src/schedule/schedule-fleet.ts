@@ -15,7 +15,14 @@ import { describeStrategy } from './assign.js';
 import { formatResourceUnits } from '../model/quantity.js';
 import { templateReplicas, templateRequests } from './replicas.js';
 import { scheduleTemplate } from './schedule-template.js';
-import type { DependencyLink, PlacementExplanation, ReplicaExplanation, ScheduleOptions, ScheduleResult } from './types.js';
+import { placementFingerprint, rebalancerKey as rebalancerKeyOf, rebalancersByTemplate, steadyPlacement } from './triggers.js';
+import type { DependencyLink, PlacementExplanation, RebalancerOutcome, ReplicaExplanation, ScheduleOptions, ScheduleResult } from './types.js';
+
+/** Fleet-wide inputs of the rescheduling rule (see triggers.ts). */
+interface Triggers {
+  rebalancers: ReadonlyMap<string, readonly string[]>;
+  clusterNames: ReadonlySet<string>;
+}
 
 interface Entry {
   template: ResourceTemplate;
@@ -53,7 +60,7 @@ function keepPrevious(decision: PlacementDecision, previous: PlacementRecord | u
   decision.clusters = sortedClusters(previous?.clusters ?? []).map((c) => ({ name: c.name, replicas: c.replicas }));
 }
 
-function scheduleOne(ctx: ScheduleContext, template: ResourceTemplate, problems: Problem[], explain: boolean): Entry {
+function scheduleOne(ctx: ScheduleContext, triggers: Triggers, template: ResourceTemplate, problems: Problem[], explain: boolean): Entry {
   const previous = ctx.placements.get(identityKey(template.ref));
   const claim = claimPolicy(template, ctx.policies, previous, ctx.invalidPolicies);
   const decision: PlacementDecision = {
@@ -84,6 +91,7 @@ function scheduleOne(ctx: ScheduleContext, template: ResourceTemplate, problems:
     decision.policy = previous?.policy ?? null;
     keepPrevious(decision, previous, claim.explanation.summary);
     if (previous?.observedAffinityName !== undefined) decision.observedAffinityName = previous.observedAffinityName;
+    keepRecordedTriggers(decision, previous);
     return entry;
   }
   const policy = claim.policy;
@@ -98,10 +106,31 @@ function scheduleOne(ctx: ScheduleContext, template: ResourceTemplate, problems:
   if (invalid.length > 0) {
     for (const message of invalid) problems.push(templateProblem(template, message));
     keepPrevious(decision, previous, `the template cannot be scheduled: ${invalid.join('; ')}`);
+    keepRecordedTriggers(decision, previous);
     return entry;
   }
 
-  const outcome = scheduleTemplate(ctx, { template, policy, previous: withUsableCounts(previous), replicas: replicas.count, requests });
+  const naming = triggers.rebalancers.get(identityKey(template.ref)) ?? [];
+  const done = (previous?.rebalancedBy ?? []).filter((k) => naming.includes(k));
+  const rebalanceNow = naming.filter((k) => !done.includes(k));
+  const usable = withUsableCounts(previous);
+  if (rebalanceNow.length === 0) {
+    const steady = steadyPlacement({ previous: usable, policy: decision.policy!, placement: policy.spec.placement, replicas: replicas.count, clusterNames: triggers.clusterNames });
+    if (steady !== null && usable) {
+      decision.scheduled = true;
+      decision.reason = 'Success';
+      decision.message = '';
+      decision.clusters = sortedClusters(usable.clusters).map((c) => ({ name: c.name, replicas: c.replicas }));
+      if (usable.observedAffinityName !== undefined) decision.observedAffinityName = usable.observedAffinityName;
+      decision.appliedPlacement = usable.appliedPlacement;
+      if (done.length > 0) decision.rebalancedBy = done;
+      explanation.steady = steady;
+      return entry;
+    }
+  }
+
+  // A rebalancer asks for a fresh decision: the previous placement neither anchors the ranking nor the division.
+  const outcome = scheduleTemplate(ctx, { template, policy, previous: rebalanceNow.length > 0 ? undefined : usable, replicas: replicas.count, requests });
   // Term attempts hold the per-cluster detail; without explanations they are dropped right away to save memory.
   if (explain) explanation.terms = outcome.terms;
   explanation.skippedTerms = outcome.skippedTerms;
@@ -111,10 +140,42 @@ function scheduleOne(ctx: ScheduleContext, template: ResourceTemplate, problems:
     decision.reason = 'Success';
     decision.message = '';
     decision.clusters = outcome.clusters;
+    decision.appliedPlacement = placementFingerprint(policy.spec.placement, outcome.observedAffinityName);
+    const rebalanced = [...done, ...rebalanceNow].sort();
+    if (rebalanced.length > 0) decision.rebalancedBy = rebalanced;
+    if (rebalanceNow.length > 0) explanation.rebalancedNow = rebalanceNow;
   } else {
     keepPrevious(decision, previous, outcome.failure);
+    // Not rebalanced yet: a rebalancer whose fresh scheduling failed tries again on the next pass.
+    keepRecordedTriggers(decision, previous, done);
   }
   return entry;
+}
+
+/** A decision that kept its previous placement keeps what that placement was decided from. */
+function keepRecordedTriggers(decision: PlacementDecision, previous: PlacementRecord | undefined, rebalancedBy = previous?.rebalancedBy ?? []): void {
+  if (previous?.appliedPlacement !== undefined) decision.appliedPlacement = previous.appliedPlacement;
+  if (rebalancedBy.length > 0) decision.rebalancedBy = [...rebalancedBy];
+}
+
+/** What each WorkloadRebalancer did: a workload with no template is Failed, as Karmada reports a missing binding. */
+function rebalancerOutcomes(fleet: Fleet, decisions: ReadonlyMap<string, PlacementDecision>): RebalancerOutcome[] {
+  return [...fleet.workloadRebalancers]
+    .sort((a, b) => compareStrings(a.name, b.name))
+    .map((doc) => {
+      const key = rebalancerKeyOf(doc);
+      return {
+        name: doc.name,
+        key,
+        workloads: doc.spec.workloads.map((w) => {
+          const d = decisions.get(identityKey({ apiVersion: w.apiVersion, kind: w.kind, namespace: w.namespace ?? '', name: w.name }));
+          const workload = { apiVersion: w.apiVersion, kind: w.kind, ...(w.namespace ? { namespace: w.namespace } : {}), name: w.name };
+          if (!d) return { workload, result: 'Failed' as const, reason: 'ReferencedBindingNotFound' };
+          if (!d.rebalancedBy?.includes(key)) return { workload, result: 'Failed' as const, reason: d.message || 'not scheduled' };
+          return { workload, result: 'Successful' as const };
+        }),
+      };
+    });
 }
 
 /**
@@ -198,7 +259,8 @@ export function scheduleFleet(fleet: Fleet, options: ScheduleOptions = {}): Sche
   const ctx = createScheduleContext(fleet);
   const problems: Problem[] = statusProblems(ctx);
   const explain = options.explain !== false;
-  const entries = [...fleet.templates].sort(compareTemplates).map((t) => scheduleOne(ctx, t, problems, explain));
+  const triggers: Triggers = { rebalancers: rebalancersByTemplate(fleet), clusterNames: new Set(fleet.clusters.map((c) => c.name)) };
+  const entries = [...fleet.templates].sort(compareTemplates).map((t) => scheduleOne(ctx, triggers, t, problems, explain));
   propagateDependencies(entries);
   const explanations = new Map<string, PlacementExplanation>();
   for (const e of entries) {
@@ -213,5 +275,6 @@ export function scheduleFleet(fleet: Fleet, options: ScheduleOptions = {}): Sche
     const key = identityKey(e.template.ref);
     if (explain && !explanations.has(key)) explanations.set(key, e.explanation);
   }
-  return { decisions: entries.map((e) => e.decision), errors: dedupeProblems(problems), explanations };
+  const byKey = new Map(entries.map((e) => [identityKey(e.template.ref), e.decision]));
+  return { decisions: entries.map((e) => e.decision), errors: dedupeProblems(problems), explanations, rebalancers: rebalancerOutcomes(fleet, byKey) };
 }

@@ -12,6 +12,14 @@ import type { PolicyExplanation } from '../match/claim.js';
 // Policy claiming lives with matching; its explanation types stay part of the schedule stage's output.
 export type { ClaimKind, InvalidPolicyMatch, PolicyCandidate, PolicyExplanation, SelectorMatch } from '../match/claim.js';
 
+/** What one WorkloadRebalancer did, recorded in `status/rebalancers/<name>.yaml`. */
+export interface RebalancerOutcome {
+  name: string;
+  /** `name@spec-hash`, as recorded on the placements it rescheduled. */
+  key: string;
+  workloads: { workload: { apiVersion: string; kind: string; namespace?: string; name: string }; result: 'Successful' | 'Failed'; reason?: string }[];
+}
+
 export interface ScheduleResult {
   /** One per template, sorted by `compareRefs`. */
   decisions: PlacementDecision[];
@@ -19,6 +27,8 @@ export interface ScheduleResult {
   errors: Problem[];
   /** Keyed by `identityKey(resource)`; empty when scheduling ran with `explain: false`. */
   explanations: Map<string, PlacementExplanation>;
+  /** One per WorkloadRebalancer in the fleet, in name order. */
+  rebalancers: RebalancerOutcome[];
 }
 
 export interface ScheduleOptions {
@@ -141,6 +151,10 @@ export interface PlacementExplanation {
   /** Dependencies this workload pulls along (propagateDeps), present in the fleet. */
   dependencies: ObjectRef[];
   suspendedClusters: string[];
+  /** Why the previous placement was kept without scheduling (no rescheduling trigger), when it was. */
+  steady?: string;
+  /** WorkloadRebalancers that made this a fresh scheduling (previous placement ignored) in this decision. */
+  rebalancedNow?: string[];
   result: {
     scheduled: boolean;
     reason: PlacementReason;

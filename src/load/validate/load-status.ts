@@ -40,6 +40,8 @@ interface RawPlacementSpec {
 interface RawPlacementStatus {
   conditions?: PlacementRecord['conditions'];
   observedAffinityName?: string;
+  appliedPlacement?: string;
+  rebalancedBy?: string[];
   clusters?: PlacementRecord['clusterStatuses'];
   aggregated?: PlacementRecord['aggregated'];
 }
@@ -65,5 +67,7 @@ export function loadPlacement(ctx: DocContext, header: DocHeader): PlacementReco
   if (status.observedAffinityName) record.observedAffinityName = status.observedAffinityName;
   if (status.clusters) record.clusterStatuses = status.clusters;
   if (status.aggregated) record.aggregated = status.aggregated;
+  if (status.appliedPlacement) record.appliedPlacement = status.appliedPlacement;
+  if (status.rebalancedBy && status.rebalancedBy.length > 0) record.rebalancedBy = status.rebalancedBy;
   return record;
 }

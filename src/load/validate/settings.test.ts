@@ -10,9 +10,9 @@ describe('fleet.yaml', () => {
   });
 
   it('reads every setting', () => {
-    const fleet = loadTexts({ 'fleet.yaml': fleetYaml('maxPruneFraction: 0.25', 'maxFileBytes: 2048', 'pollIntervalSeconds: 60', 'status: {summaryIntervalSeconds: 120}') });
+    const fleet = loadTexts({ 'fleet.yaml': fleetYaml('maxPruneFraction: 0.25', 'maxFileBytes: 2048', 'pollIntervalSeconds: 60', 'status: {summaryIntervalSeconds: 120}', 'failover: {defaultTolerationSeconds: 15}') });
     expect(fleet.errors).toEqual([]);
-    expect(fleet.settings).toEqual({ maxPruneFraction: 0.25, maxFileBytes: 2048, pollIntervalSeconds: 60, summaryIntervalSeconds: 120 });
+    expect(fleet.settings).toEqual({ maxPruneFraction: 0.25, maxFileBytes: 2048, pollIntervalSeconds: 60, summaryIntervalSeconds: 120, defaultTolerationSeconds: 15 });
   });
 
   it('accepts a Fleet without metadata and reads fleet.yml', () => {
@@ -28,6 +28,7 @@ describe('fleet.yaml', () => {
     ['maxFileBytes below 1 KiB', 'maxFileBytes: 10', 'spec.maxFileBytes: expected an integer between 1024 and 67108864, got 10', '10'],
     ['pollIntervalSeconds of 0', 'pollIntervalSeconds: 0', 'spec.pollIntervalSeconds: expected an integer between 1 and 86400, got 0', '0'],
     ['a negative summaryIntervalSeconds', 'status: {summaryIntervalSeconds: -5}', 'spec.status.summaryIntervalSeconds: expected an integer between 0 and 86400, got -5', '-5'],
+    ['a fractional defaultTolerationSeconds', 'failover: {defaultTolerationSeconds: 2.5}', 'spec.failover.defaultTolerationSeconds: expected an integer between 0 and 86400, got 2.5', '2.5'],
   ])('keeps the default for %s, with an error', (_, line, message, needle) => {
     const text = fleetYaml(line);
     const fleet = loadTexts({ 'fleet.yaml': text });

@@ -59,6 +59,8 @@ export const placementStatus = (): Schema =>
     {
       conditions: listOf(condition),
       observedAffinityName: str(),
+      appliedPlacement: str(),
+      rebalancedBy: listOf(str()),
       clusters: listOf(
         objectOf({ name: required(str()), applied: required(bool()), health: required(enumOf(...HEALTH)), message: str(), drift: bool() }, 'ignore'),
       ),
