@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { identityKey } from '../model/refs.js';
 import { deployment, fleet, placed, ppRef, record } from '../schedule/testing.js';
 import { applyEvictions } from './apply-evictions.js';
+import { evictionOrder } from './testing.js';
 import type { EvictionOrder } from './timed-evictions.js';
 
 const NOW = '2026-03-01T12:05:00.000Z';
@@ -9,19 +10,7 @@ const web = deployment('web', { namespace: 'shop', replicas: 4 });
 const key = identityKey(web.ref);
 
 function order(fromCluster: string, extra: Partial<EvictionOrder> = {}): EvictionOrder {
-  return {
-    resource: web.ref,
-    policy: ppRef('web', 'shop'),
-    fromCluster,
-    replicas: 2,
-    reason: 'TaintUntolerated',
-    producer: 'TaintManager',
-    purgeMode: 'Gracefully',
-    message: 'taint cluster.karmada.io/not-ready:NoExecute tolerated for 30s',
-    dueAtMs: 0,
-    clusters: placed(['member1', 2], ['member2', 2]),
-    ...extra,
-  };
+  return evictionOrder({ fromCluster, ...extra });
 }
 
 describe('applyEvictions', () => {

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { TAINT_NOT_READY } from '../model/constants.js';
 import type { GracefulEvictionTask } from '../model/eviction.js';
 import type { ObjectRef } from '../model/refs.js';
-import { placed, ppRef } from '../schedule/testing.js';
+import { placed } from '../schedule/testing.js';
 import { clusterReadyNote, describeEvictions } from './describe.js';
+import { evictionOrder } from './testing.js';
 import type { EvictionOrder } from './timed-evictions.js';
 import { formatDuration } from './time.js';
 
@@ -12,20 +13,7 @@ const ref = (name: string, namespace = 'shop'): ObjectRef => ({ apiVersion: 'app
 const taint = { key: TAINT_NOT_READY, effect: 'NoExecute' as const, timeAdded: new Date(T0).toISOString() };
 
 function taintOrder(name: string, extra: Partial<EvictionOrder> = {}): EvictionOrder {
-  return {
-    resource: ref(name),
-    policy: ppRef('web', 'shop'),
-    fromCluster: 'member1',
-    replicas: 2,
-    reason: 'TaintUntolerated',
-    producer: 'TaintManager',
-    purgeMode: 'Gracefully',
-    message: `taint ${TAINT_NOT_READY}:NoExecute tolerated for 30s`,
-    dueAtMs: T0 + 30_000,
-    clusters: placed(['member1', 2], ['member2', 2]),
-    taint,
-    ...extra,
-  };
+  return evictionOrder({ resource: ref(name), dueAtMs: T0 + 30_000, taint, ...extra });
 }
 
 const dropped = (why: 'HealthyElsewhere' | 'GracePeriodExpired' | 'PurgeDirectly' | 'DeletionConfirmed', task: Partial<GracefulEvictionTask> = {}, healthyOn?: string[]) => ({
