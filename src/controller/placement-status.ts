@@ -2,6 +2,7 @@
  * Step 4 of a pass: what each placement looks like on its clusters, from what the cluster steps read. Pure: the
  * cluster steps did all the I/O, so this is plain data in and out.
  */
+import { degradedSinceFor } from '../failover/index.js';
 import { aggregateStatus, assessHealth } from '../health/index.js';
 import type { HealthStatus, PlacementClusterStatus, PlacementRecord } from '../model/fleet.js';
 import type { KubeObject } from '../model/kube.js';
@@ -28,6 +29,8 @@ export function observePlacements(
   outcomes: ClusterOutcomes,
   templates: ReadonlyMap<string, { object: KubeObject }>,
   blips: Blips = { clusters: new Set(), previous: new Map() },
+  /** The pass's clock (RFC 3339); when given, each cluster's `degradedSince` is carried on or stamped. */
+  now?: string,
 ): Map<string, PlacementObservation> {
   const out = new Map<string, PlacementObservation>();
   for (const d of decisions) {
@@ -37,7 +40,9 @@ export function observePlacements(
     const kept = (cluster: string) => (blips.clusters.has(cluster) ? previous?.clusterStatuses?.find((c) => c.name === cluster) : undefined);
     const members = d.clusters.map((pc) => {
       const last = kept(pc.name);
-      return last && !outcomes.get(pc.name) ? { status: last, kept: true } : { ...observeOne(key, pc.name, outcomes.get(pc.name)), kept: false };
+      if (last && !outcomes.get(pc.name)) return { status: last, kept: true };
+      const seen = observeOne(key, pc.name, outcomes.get(pc.name));
+      return { ...seen, status: now === undefined ? seen.status : withDegradedSince(seen.status, previous?.clusterStatuses?.find((c) => c.name === pc.name), now), kept: false };
     });
     if (members.some((m) => m.kept) && previous?.aggregated) {
       out.set(key, { clusters: members.map((m) => m.status), aggregated: previous.aggregated as PlacementObservation['aggregated'] });
@@ -56,6 +61,12 @@ export function observePlacements(
     out.set(key, { clusters: members.map((m) => m.status), aggregated });
   }
   return out;
+}
+
+/** Application failover's clock lives in the record: carried over while Degraded lasts, dropped otherwise. */
+function withDegradedSince(status: PlacementClusterStatus, previous: PlacementClusterStatus | undefined, now: string): PlacementClusterStatus {
+  const degradedSince = degradedSinceFor(previous, status.health, now);
+  return degradedSince === undefined ? status : { ...status, degradedSince };
 }
 
 function observeOne(key: string, cluster: string, outcome: ClusterOutcome | undefined): { status: PlacementClusterStatus; live?: KubeObject } {

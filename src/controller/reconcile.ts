@@ -287,7 +287,7 @@ export class Reconciler {
     const clusters = observed.map((o) => clusterReport(o, outcomes.get(o.def.name)?.changeSet));
     for (const o of outcomes.values()) if (o.changeSet.pruneBlocked) base.notices.push(o.changeSet.pruneBlocked);
     const blips = { clusters: new Set(observed.filter((o) => o.ready && !o.probe.ready).map((o) => o.def.name)), previous: source.fleet.placements };
-    const observations = observePlacements(placement.decisions, outcomes, placement.templates, blips);
+    const observations = observePlacements(placement.decisions, outcomes, placement.templates, blips, source.now.toISOString());
     const sources = new Map([...placement.templates].map(([k, t]) => [k, t.source]));
     const wanted = wantedStatusFiles(
       {

@@ -106,6 +106,58 @@ status:
     expect(clusterStatusFile('m1', status).content).not.toContain('taints');
   });
 
+  it('writes graceful eviction tasks in a fixed field order and degradedSince per cluster', () => {
+    const d: PlacementDecision = {
+      resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
+      policy: { kind: 'PropagationPolicy', namespace: 'shop', name: 'web' },
+      scheduled: true,
+      reason: 'Success',
+      message: '',
+      clusters: [{ name: 'member3', replicas: 2 }],
+      gracefulEvictionTasks: [
+        {
+          creationTimestamp: '2026-03-01T12:05:00.000Z',
+          clustersBeforeFailover: ['member1', 'member3'],
+          producer: 'TaintManager',
+          reason: 'TaintUntolerated',
+          message: 'taint cluster.karmada.io/not-ready:NoExecute tolerated for 30s',
+          replicas: 2,
+          purgeMode: 'Gracefully',
+          fromCluster: 'member1',
+        },
+        { suppressDeletion: true, gracePeriodSeconds: 60, purgeMode: 'Never', producer: 'ResourceBindingApplicationFailoverController', reason: 'ApplicationFailure', fromCluster: 'member2' },
+      ],
+    };
+    const obs = { clusters: [{ name: 'member3', applied: true, health: 'Degraded' as const, message: 'crash loop', degradedSince: '2026-03-01T12:06:00.000Z' }] };
+    const text = placementFile(d, obs).content;
+    expect(text).toContain(`  gracefulEvictionTasks:
+    - fromCluster: member1
+      purgeMode: Gracefully
+      replicas: 2
+      reason: TaintUntolerated
+      message: taint cluster.karmada.io/not-ready:NoExecute tolerated for 30s
+      producer: TaintManager
+      clustersBeforeFailover:
+        - member1
+        - member3
+      creationTimestamp: 2026-03-01T12:05:00.000Z
+    - fromCluster: member2
+      purgeMode: Never
+      reason: ApplicationFailure
+      producer: ResourceBindingApplicationFailoverController
+      gracePeriodSeconds: 60
+      suppressDeletion: true
+status:
+`);
+    expect(text).toContain(`    - name: member3
+      applied: true
+      health: Degraded
+      message: crash loop
+      degradedSince: 2026-03-01T12:06:00.000Z
+`);
+    expect(placementFile({ ...d, gracefulEvictionTasks: [] }, undefined).content).not.toContain('gracefulEvictionTasks');
+  });
+
   it('round-trips an inventory and refuses a damaged one', () => {
     const inv = { cluster: 'm1', entries: [{ ref: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'a', name: 'b' }, hash: 'abc', source: 'workloads/b.yaml' }] };
     expect(parseInventory('m1', enc(inventoryFile(inv).content))).toEqual(inv);

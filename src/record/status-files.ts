@@ -5,6 +5,7 @@
 import { parseDocument, stringify } from 'yaml';
 import type { Inventory } from './inventory.js';
 import type { ClusterStatus, PlacementClusterStatus, HealthStatus } from '../model/fleet.js';
+import type { GracefulEvictionTask } from '../model/eviction.js';
 import type { Condition } from '../model/kube.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { sortKeys } from '../util/canonical.js';
@@ -69,6 +70,7 @@ export function placementFile(decision: PlacementDecision, observed: PlacementOb
       const out: Record<string, unknown> = { name: c.name, applied: c.applied, health: c.health };
       if (c.message) out.message = c.message;
       if (c.drift) out.drift = true;
+      if (c.degradedSince) out.degradedSince = c.degradedSince;
       return out;
     });
     if (observed.aggregated) status.aggregated = sortKeys(observed.aggregated);
@@ -84,6 +86,7 @@ export function placementFile(decision: PlacementDecision, observed: PlacementOb
         policy: decision.policy,
         clusters: decision.clusters.map((c) => ({ name: c.name, replicas: c.replicas })),
         ...(decision.requiredBy && decision.requiredBy.length > 0 ? { requiredBy: decision.requiredBy } : {}),
+        ...(decision.gracefulEvictionTasks && decision.gracefulEvictionTasks.length > 0 ? { gracefulEvictionTasks: decision.gracefulEvictionTasks.map(evictionTaskFields) } : {}),
       },
       status,
     }),
@@ -100,6 +103,22 @@ export function rebalancerStatusFile(outcome: RebalancerOutcome): { path: string
       metadata: { name: outcome.name },
       status: { observedGeneration: outcome.key, observedWorkloads: outcome.workloads },
     }),
+  };
+}
+
+/** Karmada's field order (GracefulEvictionTask in work/v1alpha2), whatever order the task was built in. */
+function evictionTaskFields(t: GracefulEvictionTask): Record<string, unknown> {
+  return {
+    fromCluster: t.fromCluster,
+    purgeMode: t.purgeMode,
+    ...(t.replicas !== undefined ? { replicas: t.replicas } : {}),
+    reason: t.reason,
+    ...(t.message ? { message: t.message } : {}),
+    producer: t.producer,
+    ...(t.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: t.gracePeriodSeconds } : {}),
+    ...(t.suppressDeletion !== undefined ? { suppressDeletion: t.suppressDeletion } : {}),
+    ...(t.clustersBeforeFailover ? { clustersBeforeFailover: t.clustersBeforeFailover } : {}),
+    ...(t.creationTimestamp ? { creationTimestamp: t.creationTimestamp } : {}),
   };
 }
 

@@ -79,7 +79,7 @@ describe('rescheduling triggers (no failback surprises)', () => {
 
   it.each([
     ['the replica count changed (an eviction removed a cluster)', (r: PlacementRecord) => ({ ...r, clusters: placed(['m2', 1]) })],
-    ['the last attempt failed', (r: PlacementRecord) => ({ ...r, conditions: [{ type: 'Scheduled', status: 'False', reason: 'Unschedulable', message: 'x' }] })],
+    ['the last attempt failed', (r: PlacementRecord) => ({ ...r, conditions: [{ type: 'Scheduled', status: 'False' as const, reason: 'Unschedulable', message: 'x' }] })],
     ['the record predates placement fingerprints', (r: PlacementRecord) => ({ ...r, appliedPlacement: undefined })],
     ['another policy placed it', (r: PlacementRecord) => ({ ...r, policy: { kind: 'PropagationPolicy' as const, namespace: 'default', name: 'other' } })],
     ['a cluster it uses left the fleet', (r: PlacementRecord) => ({ ...r, clusters: placed(['gone', 1], ['m2', 2]) })],

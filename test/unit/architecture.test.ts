@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const PURE_FOLDERS = ['src/model', 'src/match', 'src/load', 'src/schedule', 'src/render', 'src/health', 'src/drift', 'src/plan', 'src/audit', 'src/util'];
+const PURE_FOLDERS = ['src/model', 'src/match', 'src/load', 'src/schedule', 'src/render', 'src/health', 'src/drift', 'src/plan', 'src/audit', 'src/util', 'src/failover'];
 const FORBIDDEN = [
   /^node:(fs|fs\/promises|net|http|https|http2|child_process|dgram|dns|tls|cluster|worker_threads)$/,
   /^(fs|net|http|https|child_process|dns|tls)$/,
@@ -63,7 +63,7 @@ describe('pure core', () => {
 
   // Placement must be a pure function of one commit: the stages may not read a clock, draw random
   // numbers or sort by locale (output must be byte-identical on every machine).
-  const STAGES = ['src/model', 'src/match', 'src/load', 'src/schedule', 'src/render', 'src/health', 'src/drift', 'src/plan'];
+  const STAGES = ['src/model', 'src/match', 'src/load', 'src/schedule', 'src/render', 'src/health', 'src/drift', 'src/plan', 'src/failover'];
   it.each(STAGES)('%s reads no clock, environment or random numbers and never sorts by locale', (folder) => {
     const offenders: string[] = [];
     for (const file of files.filter((f) => relative(ROOT, f).startsWith(folder + '/'))) {

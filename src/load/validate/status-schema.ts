@@ -62,7 +62,7 @@ export const placementStatus = (): Schema =>
       appliedPlacement: str(),
       rebalancedBy: listOf(str()),
       clusters: listOf(
-        objectOf({ name: required(str()), applied: required(bool()), health: required(enumOf(...HEALTH)), message: str(), drift: bool() }, 'ignore'),
+        objectOf({ name: required(str()), applied: required(bool()), health: required(enumOf(...HEALTH)), message: str(), drift: bool(), degradedSince: str() }, 'ignore'),
       ),
       aggregated: refined(mapOf(anyValue()), (value, path, report) => {
         const health = (value as { health?: unknown }).health;
