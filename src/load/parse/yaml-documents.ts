@@ -12,6 +12,7 @@ import { cloneJson } from './json.js';
 import { locateOffset, scalarSourceAt, scanTree, type LocateOptions } from './yaml-ast.js';
 import { NOT_SHOWN, isSecretKind, isSecretValuePath } from './secret-values.js';
 import { yaml11Difference } from './yaml11.js';
+import { fastParseDocuments, locateInTree, scalarSourceInTree, toPlainData, visitPlainScalars, type FastDocument, type PosNode } from './fast-yaml.js';
 
 /** yaml's own default, stated here because the error message names it. */
 export const MAX_ALIAS_COUNT = 100;
@@ -44,6 +45,11 @@ export interface ParseOptions {
   maxFileBytes?: number;
   /** Warn about plain scalars YAML 1.1 (kubectl) reads differently; default true. */
   yaml11Warnings?: boolean;
+  /**
+   * 'library' reads every file with yaml itself; the default first tries the fast reader for the common subset
+   * (fast-yaml.ts), which gives the same result. Tests compare the two.
+   */
+  reader?: 'fast-first' | 'library';
 }
 
 /** Duplicate keys are found by `scanTree` in linear time; yaml's own check is quadratic in a mapping's size. */
@@ -73,6 +79,22 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
     const p = lineCounter.linePos(offset);
     return at(p.line, p.col);
   };
+  const yaml11Warning = (secret: boolean) => (text: string, offset: number, path: FieldPath, isKey: boolean) => {
+    if (options.yaml11Warnings === false) return;
+    const advice = yaml11Difference(text);
+    if (!advice) return;
+    const hidden = secret && !isKey && isSecretValuePath(path);
+    const message = hidden ? `kubectl (YAML 1.1) reads this plain value differently than YAML 1.2 does; quote it (${NOT_SHOWN})` : advice;
+    out.warnings.push({ ...position(offset), message: withFieldPath(path, message) });
+  };
+
+  const fast = options.reader === 'library' ? null : fastParseDocuments(decoded.text);
+  if (fast) {
+    countLines(decoded.text, lineCounter);
+    for (const doc of fast) addFastDocument(doc, file, position, yaml11Warning, out);
+    return out;
+  }
+
   const docs = parseAllDocuments(decoded.text, { ...PARSE_OPTIONS, lineCounter }) as Document.Parsed[];
 
   docs.forEach((doc, index) => {
@@ -97,14 +119,7 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
     let hasAliases = false;
     const secret = isMap(contents) && isSecretKind(contents.get('apiVersion'), contents.get('kind'));
     scanTree(contents, [], {
-      plainScalar(text, offset, path, isKey) {
-        if (options.yaml11Warnings === false) return;
-        const advice = yaml11Difference(text);
-        if (!advice) return;
-        const hidden = secret && !isKey && isSecretValuePath(path);
-        const message = hidden ? `kubectl (YAML 1.1) reads this plain value differently than YAML 1.2 does; quote it (${NOT_SHOWN})` : advice;
-        out.warnings.push({ ...position(offset), message: withFieldPath(path, message) });
-      },
+      plainScalar: yaml11Warning(secret),
       unusableKey(offset, path, why) {
         usable = false;
         fail(position(offset), withFieldPath(path, why));
@@ -145,4 +160,31 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
     });
   });
   return out;
+}
+
+/** The same line table yaml's parser builds, for offsets read by the fast path. */
+function countLines(text: string, lineCounter: LineCounter): void {
+  lineCounter.addNewLine(0);
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) lineCounter.addNewLine(nl + 1);
+}
+
+type PlainScalarVisit = (text: string, offset: number, path: FieldPath, isKey: boolean) => void;
+
+function addFastDocument(doc: FastDocument, file: string, position: (offset: number) => SourceLocation, yaml11Warning: (secret: boolean) => PlainScalarVisit, out: ParsedYamlFile): void {
+  const root = doc.root;
+  if (root === null || (root.kind === 'scalar' && root.value === null)) return;
+  const secret = root.kind === 'map' && isSecretKind(scalarValue(root.pairs.get('apiVersion')?.value), scalarValue(root.pairs.get('kind')?.value));
+  visitPlainScalars(root, [], yaml11Warning(secret));
+  out.documents.push({
+    file,
+    index: doc.index,
+    value: toPlainData(root),
+    source: position(doc.contentStart),
+    locate: (path, opts) => position(locateInTree(root, path, opts)),
+    written: (path) => scalarSourceInTree(root, path),
+  });
+}
+
+function scalarValue(node: PosNode | undefined): unknown {
+  return node?.kind === 'scalar' ? node.value : node;
 }
