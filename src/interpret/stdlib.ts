@@ -205,7 +205,7 @@ function jsToNumber(api: Fengari): JsFunction {
       lua.lua_pushnil(L);
       return 1;
     }
-    const n = goToNumber(lua.lua_tojsstring(L, 1), lua.lua_type(L, 2) === lua.LUA_TNIL ? undefined : lua.lua_tonumber(L, 2));
+    const n = goToNumber(lua.lua_tojsstring(L, 1), lua.lua_type(L, 2) === lua.LUA_TNUMBER ? lua.lua_tonumber(L, 2) : undefined);
     if (n === undefined) lua.lua_pushnil(L);
     else lua.lua_pushnumber(L, n);
     return 1;
