@@ -16,6 +16,7 @@ type Registrar = (program: Command) => void;
  */
 const COMMAND_MODULES = {
   fleet: async () => (await import('./fleet.js')).registerFleetCommands,
+  interpret: async () => (await import('./interpret.js')).registerInterpretCommand,
   plan: async () => (await import('./plan.js')).registerPlanCommand,
   status: async () => (await import('./status.js')).registerStatusCommand,
   history: async () => (await import('./history.js')).registerHistoryCommand,
@@ -33,6 +34,7 @@ export const COMMAND_OWNERS: Readonly<Record<string, CommandModule>> = {
   render: 'fleet',
   why: 'fleet',
   health: 'fleet',
+  interpret: 'interpret',
   plan: 'plan',
   status: 'status',
   history: 'history',
