@@ -3,11 +3,14 @@
  * what the scheduler needs is reported and ignored (as if it were not there), never a crash.
  */
 import type { ClusterStatus, PlacementRecord } from '../../model/fleet.js';
+import { normalizePurgeMode, type GracefulEvictionTask } from '../../model/eviction.js';
 import type { PolicyRef } from '../../model/refs.js';
 import type { DocContext } from './doc-context.js';
 import type { DocHeader } from './object-header.js';
-import { clusterStatusBody, placementSpec, placementStatus } from './status-schema.js';
-import { readValue } from './schema.js';
+import { clusterStatusBody, gracefulEvictionTask, placementSpec, placementStatus } from './status-schema.js';
+import { listOf, readValue } from './schema.js';
+import { isPlainObject } from '../../util/json.js';
+import { describeValue } from './problems.js';
 
 export const FLOTILLA_API_VERSION = 'flotilla.dev/v1alpha1';
 
@@ -65,5 +68,37 @@ export function loadPlacement(ctx: DocContext, header: DocHeader): PlacementReco
   if (status.observedAffinityName) record.observedAffinityName = status.observedAffinityName;
   if (status.clusters) record.clusterStatuses = status.clusters;
   if (status.aggregated) record.aggregated = status.aggregated;
+  const tasks = isPlainObject(rawSpec) ? readEvictionTasks(ctx, rawSpec['gracefulEvictionTasks']) : [];
+  if (tasks.length > 0) record.gracefulEvictionTasks = tasks;
   return record;
+}
+
+type RawTask = Omit<GracefulEvictionTask, 'purgeMode'> & { purgeMode?: string };
+
+/**
+ * Read after the rest of the record is known to be good, one task at a time: a broken task is reported and
+ * dropped, but the placement it belongs to stays (losing it would forget where the template runs).
+ */
+function readEvictionTasks(ctx: DocContext, raw: unknown): GracefulEvictionTask[] {
+  if (raw == null) return [];
+  const path = ['spec', 'gracefulEvictionTasks'];
+  if (!Array.isArray(raw)) {
+    ctx.error(path, `expected a list, got ${describeValue(raw)}`);
+    return [];
+  }
+  const seen = new Set<string>();
+  const tasks: GracefulEvictionTask[] = [];
+  raw.forEach((item, i) => {
+    const before = ctx.errorCount;
+    const task = readValue(gracefulEvictionTask(), item, [...path, i], ctx) as RawTask | undefined;
+    if (!task || ctx.errorCount > before) return;
+    // Karmada keeps one task per cluster; a second would be cleared at another time and hold the copy twice.
+    if (seen.has(task.fromCluster)) {
+      ctx.error([...path, i, 'fromCluster'], `only one task per cluster; ${JSON.stringify(task.fromCluster)} already has one`);
+      return;
+    }
+    seen.add(task.fromCluster);
+    tasks.push({ ...task, purgeMode: normalizePurgeMode(task.purgeMode) });
+  });
+  return tasks;
 }
