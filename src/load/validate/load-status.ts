@@ -8,7 +8,7 @@ import type { PolicyRef } from '../../model/refs.js';
 import type { DocContext } from './doc-context.js';
 import type { DocHeader } from './object-header.js';
 import { clusterStatusBody, gracefulEvictionTask, placementSpec, placementStatus } from './status-schema.js';
-import { listOf, readValue } from './schema.js';
+import { readValue } from './schema.js';
 import { isPlainObject } from '../../util/json.js';
 import { describeValue } from './problems.js';
 
