@@ -98,7 +98,23 @@ function readEvictionTasks(ctx: DocContext, raw: unknown): GracefulEvictionTask[
       return;
     }
     seen.add(task.fromCluster);
-    tasks.push({ ...task, purgeMode: normalizePurgeMode(task.purgeMode) });
+    tasks.push(inFieldOrder(task));
   });
   return tasks;
+}
+
+/** One key order whatever the file's, so a task read back and written again is the same bytes. */
+function inFieldOrder(t: RawTask): GracefulEvictionTask {
+  return {
+    fromCluster: t.fromCluster,
+    ...(t.replicas !== undefined ? { replicas: t.replicas } : {}),
+    reason: t.reason,
+    ...(t.message !== undefined ? { message: t.message } : {}),
+    producer: t.producer,
+    purgeMode: normalizePurgeMode(t.purgeMode),
+    ...(t.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: t.gracePeriodSeconds } : {}),
+    ...(t.suppressDeletion !== undefined ? { suppressDeletion: t.suppressDeletion } : {}),
+    ...(t.creationTimestamp !== undefined ? { creationTimestamp: t.creationTimestamp } : {}),
+    ...(t.clustersBeforeFailover !== undefined ? { clustersBeforeFailover: t.clustersBeforeFailover } : {}),
+  };
 }

@@ -180,6 +180,12 @@ describe('status/placements spec.gracefulEvictionTasks', () => {
     ]);
   });
 
+  it('reads a task into one key order, however the file orders it', () => {
+    const fleet = loadTexts({ [FILE]: withTasks('- {purgeMode: Never, producer: TaintManager, reason: TaintUntolerated, replicas: 1, fromCluster: member2}') });
+    const task = fleet.placements.get('apps/Deployment/default/web')?.gracefulEvictionTasks?.[0];
+    expect(Object.keys(task ?? {})).toEqual(['fromCluster', 'replicas', 'reason', 'producer', 'purgeMode']);
+  });
+
   it('leaves gracefulEvictionTasks out of a record without tasks', () => {
     const fleet = loadTexts({ [FILE]: PLACEMENT.replace('status:\n', '  gracefulEvictionTasks: []\nstatus:\n') });
     expect(fleet.errors).toEqual([]);
