@@ -42,3 +42,10 @@ export const DEFAULT_NO_EXECUTE_TOLERATION_SECONDS = 300;
 export const DEFAULT_APPLICATION_TOLERATION_SECONDS = 300;
 /** `failover.application.gracePeriodSeconds` when omitted with purge mode Gracefully. */
 export const DEFAULT_APPLICATION_GRACE_PERIOD_SECONDS = 600;
+
+/** Karmada v1.15 renamed the purge modes; the old spellings keep their meaning. Absent means Gracefully. */
+export function normalizePurgeMode(mode: string | undefined): PurgeMode {
+  if (mode === 'Directly' || mode === 'Immediately') return 'Directly';
+  if (mode === 'Never') return 'Never';
+  return 'Gracefully';
+}

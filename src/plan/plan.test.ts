@@ -112,6 +112,41 @@ describe('planFleetChange', () => {
   });
 });
 
+describe('the plan of a drain (a NoExecute taint added to a cluster by pull request)', () => {
+  const placement = `apiVersion: flotilla.dev/v1alpha1\nkind: Placement\nmetadata: {name: deployment.apps-web, namespace: shop}\nspec:\n  resource: {apiVersion: apps/v1, kind: Deployment, namespace: shop, name: web}\n  policy: {kind: PropagationPolicy, namespace: shop, name: web}\n  clusters: [{name: member1, replicas: 2}, {name: member2, replicas: 1}]\n`;
+  const everywhereRecord = (apiVersion: string, kind: string, namespace: string, name: string) =>
+    `apiVersion: flotilla.dev/v1alpha1\nkind: Placement\nmetadata: {name: ${kind.toLowerCase()}-${name}, namespace: ${namespace || '_cluster'}}\nspec:\n  resource: {apiVersion: ${apiVersion}, kind: ${kind}, namespace: "${namespace}", name: ${name}}\n  policy: {kind: ClusterPropagationPolicy, namespace: "", name: everywhere}\n  clusters: [{name: member1, replicas: 0}, {name: member2, replicas: 0}, {name: member3, replicas: 0}]\n`;
+  // As the controller leaves them: every placed template has a record, so every one of them is evicted with a task.
+  const base: Record<string, string> = {
+    ...BASE,
+    'status/placements/shop/deployment.apps-web.yaml': placement,
+    'status/placements/_cluster/namespace-shop.yaml': everywhereRecord('v1', 'Namespace', '', 'shop'),
+    'status/placements/shop/secret-creds.yaml': everywhereRecord('v1', 'Secret', 'shop', 'creds'),
+  };
+  const drained = { ...base, 'clusters/member2.yaml': cluster('member2', 'eu').replace('spec: {syncMode: Push, region: eu}', 'spec: {syncMode: Push, region: eu, taints: [{key: drain, effect: NoExecute}]}') };
+
+  it('shows the replicas moving off the drained cluster, and keeps the old copy there until the eviction task is cleared', () => {
+    const p = plan(drained, base);
+    expect(p.errors).toEqual([]);
+    expect(p.placements.map((c) => [c.resource.name, replicaMoves(c)])).toEqual([
+      ['web', 'member1 2→3, member2 1→0'],
+      ['shop', 'member2 0→0'],
+      ['creds', 'member2 0→0'],
+    ]);
+    expect(p.clusters.map((c) => [c.name, names(c.added), names(c.changed), names(c.removed)])).toEqual([['member1', [], ['Deployment/web'], []]]);
+    // Draining is meant to empty the cluster; the plan says so.
+    expect(p.warnings.map((w) => [w.kind, w.cluster])).toEqual([['ClusterEmptied', 'member2']]);
+  });
+
+  it('warns instead when no other cluster can take the replicas: nothing moves', () => {
+    const stuck = { ...drained, 'policies/web.yaml': weighted({ member2: 1 }) };
+    const p = plan(stuck, { ...base, 'policies/web.yaml': weighted({ member2: 1 }) });
+    expect(p.warnings.map((w) => w.kind)).toEqual(['Unschedulable']);
+    expect(p.warnings[0]!.message).toContain('eviction from member2 not carried out');
+    expect(p.clusters.flatMap((c) => names(c.removed))).toEqual([]);
+  });
+});
+
 describe('Secrets in a plan', () => {
   const head = { ...BASE, 'workloads/secret.yaml': secret({ password: 'bmV3c2VjcmV0Mg==', extra: 'ZXh0cmF2YWx1ZQ==' }, { token: 'hunter2-very-secret' }) };
   const SECRET_VALUES = ['c3VwZXJzZWNyZXQx', 'YWRtaW4=', 'hunter2-very-secret', 'bmV3c2VjcmV0Mg==', 'ZXh0cmF2YWx1ZQ==', 'supersecret1', 'newsecret2', 'extravalue'];

@@ -3,7 +3,8 @@
  * Held everywhere: templates whose desired state is unknown (ambiguous duplicates, an invalid override policy that
  * selects them) and templates whose policy went away but that were placed before (as in Karmada, losing the policy
  * does not delete what it propagated; deleting the template does). Held on one cluster: a failed override there,
- * and dispatching suspended there.
+ * dispatching suspended there, and a graceful eviction task from there (the old copy keeps running until the task is
+ * cleared; dependencies that follow the workload through propagateDeps stay with it).
  */
 import type { Fleet } from '../model/fleet.js';
 import type { PlacementDecision } from '../model/placement.js';
@@ -29,6 +30,7 @@ export function heldResources(fleet: Fleet, decisions: readonly PlacementDecisio
       orphaned.push(d.resource);
     }
   }
+  const evicting = evictingByCluster(decisions);
   return {
     everywhere,
     orphaned,
@@ -36,7 +38,30 @@ export function heldResources(fleet: Fleet, decisions: readonly PlacementDecisio
       const held = new Set(everywhere);
       for (const h of render.held) if (h.cluster === cluster) held.add(identityKey(h.ref));
       for (const d of decisions) if (d.suspendedClusters?.includes(cluster)) held.add(identityKey(d.resource));
+      for (const key of evicting.get(cluster) ?? []) held.add(key);
       return held;
     },
   };
+}
+
+/** Per cluster, the templates with a graceful eviction task from it, and the dependencies those pull along. */
+function evictingByCluster(decisions: readonly PlacementDecision[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (cluster: string, key: string): void => {
+    const keys = out.get(cluster) ?? new Set<string>();
+    keys.add(key);
+    out.set(cluster, keys);
+  };
+  const tasksOf = new Map<string, string[]>();
+  for (const d of decisions) {
+    const clusters = (d.gracefulEvictionTasks ?? []).map((t) => t.fromCluster);
+    if (clusters.length === 0) continue;
+    tasksOf.set(identityKey(d.resource), clusters);
+    for (const cluster of clusters) add(cluster, identityKey(d.resource));
+  }
+  if (tasksOf.size === 0) return out;
+  for (const d of decisions) {
+    for (const workload of d.requiredBy ?? []) for (const cluster of tasksOf.get(identityKey(workload)) ?? []) add(cluster, identityKey(d.resource));
+  }
+  return out;
 }

@@ -9,7 +9,7 @@ import type { Placement } from '../model/karmada.js';
 import { compareRefs, compareStrings } from '../model/refs.js';
 import { clusterCapacity, type ClusterCapacity, type ReplicaEstimate } from './estimate.js';
 import { indexPolicies, type PolicyIndex } from '../match/claim.js';
-import { systemTaints } from './taints.js';
+import { effectiveTolerations, systemTaints, type EffectiveTolerations } from './taints.js';
 import type { FilteredCluster } from './types.js';
 import type { Ranking } from './rank.js';
 
@@ -57,6 +57,19 @@ export interface ScheduleContext {
   estimateMemo: Map<string, (ReplicaEstimate | undefined)[]>;
   /** Problems about cluster status files, reported once. */
   statusProblems: { cluster: string; message: string }[];
+  /** fleet.yaml `spec.failover.defaultTolerationSeconds`, for the webhook's default tolerations. */
+  defaultTolerationSeconds: number;
+  /** Effective tolerations per placement (the policy's own plus the defaulted ones). */
+  tolerationMemo: Map<Placement, EffectiveTolerations>;
+}
+
+export function tolerationsOf(ctx: ScheduleContext, placement: Placement): EffectiveTolerations {
+  let memo = ctx.tolerationMemo.get(placement);
+  if (!memo) {
+    memo = effectiveTolerations(placement, ctx.defaultTolerationSeconds);
+    ctx.tolerationMemo.set(placement, memo);
+  }
+  return memo;
 }
 
 export function apiKey(groupVersion: string, kind: string): string {
@@ -114,5 +127,7 @@ export function createScheduleContext(fleet: Fleet): ScheduleContext {
     staticWeightMemo: new Map(),
     estimateMemo: new Map(),
     statusProblems,
+    defaultTolerationSeconds: fleet.settings.defaultTolerationSeconds,
+    tolerationMemo: new Map(),
   };
 }

@@ -3,7 +3,8 @@ import type { PlacementCluster } from '../model/fleet.js';
 import { formatRef } from '../model/refs.js';
 import { formatPolicyRef } from '../match/claim.js';
 import { UNLIMITED_REPLICAS } from './estimate.js';
-import type { DivisionExplanation, PlacementExplanation, RankedCluster, SelectionExplanation, TermAttempt } from './types.js';
+import { formatToleration } from './taints.js';
+import type { ConsideredToleration, DivisionExplanation, EvictionExplanation, PlacementExplanation, RankedCluster, SelectionExplanation, TermAttempt } from './types.js';
 
 function clusterList(clusters: readonly PlacementCluster[]): string {
   return clusters.length === 0 ? 'none' : clusters.map((c) => `${c.name}=${c.replicas}`).join(', ');
@@ -65,6 +66,28 @@ function termLines(t: TermAttempt): string[] {
   return [...lines, ...body.map((l) => `  ${l}`)];
 }
 
+function tolerationLine(tolerations: readonly ConsideredToleration[]): string {
+  const listed = tolerations.map((t) => `${formatToleration(t.toleration)}${t.defaulted ? ' (defaulted)' : ''}`);
+  return `tolerations: ${listed.join(', ') || 'none'}`;
+}
+
+function evictionLine(e: EvictionExplanation): string {
+  const replicas = e.task.replicas !== undefined ? `, ${e.task.replicas} replica(s)` : '';
+  const mode = `purgeMode ${e.task.purgeMode}`;
+  switch (e.state) {
+    case 'Recorded': {
+      const since = e.task.creationTimestamp ? ` since ${e.task.creationTimestamp}` : '';
+      return `being evicted from ${e.cluster}${since} (${e.task.reason}, ${e.task.producer}${replicas}, ${mode}): not a candidate; the old copy is kept until the task is cleared${e.task.message ? `; ${e.task.message}` : ''}`;
+    }
+    case 'Evicted': {
+      const by = e.replacedBy && e.replacedBy.length > 0 ? e.replacedBy.map((c) => `${c.name} +${c.replicas}`).join(', ') : 'no other cluster (the remaining clusters keep the template)';
+      return `evicted from ${e.cluster} now: taint ${e.taint ?? '?'} (${e.taintOrigin ?? 'unknown origin'}) is not tolerated${replicas}, ${mode}; replaced by ${by}`;
+    }
+    case 'NotCarriedOut':
+      return `eviction from ${e.cluster} not carried out: taint ${e.taint ?? '?'} (${e.taintOrigin ?? 'unknown origin'}) is not tolerated, but no other cluster can take the template: ${e.notCarriedOut ?? ''}`;
+  }
+}
+
 export function formatExplanation(e: PlacementExplanation): string {
   const out: string[] = [];
   out.push(`${formatRef(e.resource)} (${e.file})`);
@@ -88,6 +111,8 @@ export function formatExplanation(e: PlacementExplanation): string {
     out.push(`replicas: ${e.replicas.count} (${e.replicas.source}); per-pod requests: ${requests || 'none'}`);
   }
   if (e.strategy) out.push(`strategy: ${e.strategy}`);
+  if (e.strategy) out.push(tolerationLine(e.tolerations));
+  for (const ev of e.evictions) out.push(evictionLine(ev));
   if (e.steady) out.push(`not scheduled again: ${e.steady}`);
   if (e.rebalancedNow && e.rebalancedNow.length > 0) out.push(`scheduled afresh for WorkloadRebalancer ${e.rebalancedNow.join(', ')} (previous placement ignored)`);
   if (e.skippedTerms.length > 0) out.push(`terms not retried (the scheduler never moves back by itself): ${e.skippedTerms.join(', ')}`);

@@ -2,10 +2,11 @@
  * The filter phase (docs/fleet-repository.md#filter): which clusters are candidates for one template under one
  * affinity term. Every rule is evaluated, not just the first failing one, so an explanation can list them all.
  * Clusters already holding the template pass TaintToleration and APIEnablement, as in Karmada: a taint or a
- * discovery hiccup must not pull an existing placement.
+ * discovery hiccup must not pull an existing placement. Clusters being evicted (ClusterEviction) never pass.
  */
 import type { ResourceTemplate } from '../model/fleet.js';
 import type { ClusterAffinity, Placement } from '../model/karmada.js';
+import type { Taint, Toleration } from '../model/kube.js';
 import { clusterAffinityMismatch } from '../match/selectors.js';
 import { apiKey, type ClusterView, type FilterMemo, type ScheduleContext } from './context.js';
 import { findUntoleratedTaint, formatTaint } from './taints.js';
@@ -20,6 +21,13 @@ export interface FilterRequest {
   termKey: string;
   /** Clusters of the previous placement. */
   previous: ReadonlySet<string>;
+  /**
+   * The policy's effective tolerations (its own plus the defaulted ones; see `tolerationsOf`), a function of the
+   * placement since verdicts are shared per placement. Default: the placement's own.
+   */
+  tolerations?: readonly Toleration[];
+  /** Clusters with an open graceful eviction task for this template, with why they are being evicted. */
+  evicted?: ReadonlyMap<string, string>;
 }
 
 export interface FilterOutcome {
@@ -34,17 +42,21 @@ export interface FilterOutcome {
 
 const BYPASSED_FOR_PLACED: ReadonlySet<FilterRule> = new Set<FilterRule>(['TaintToleration', 'APIEnablement']);
 
-function taintReason(view: ClusterView, placement: Placement): FilterReason | null {
-  const taint = findUntoleratedTaint(view.taints, placement.clusterTolerations ?? []);
-  if (taint === null) return null;
-  const ready = view.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+/** Where a cluster's taint comes from, for people reading why a cluster was left out or evicted. */
+export function taintOrigin(view: ClusterView, taint: Taint): string {
   const file = `status/clusters/${view.name}.yaml`;
-  const origin = view.systemTaints.includes(taint)
-    ? ` (system taint: Ready=${ready ?? 'Unknown'} in ${file})`
-    : view.statusTaints.includes(taint)
-      ? ` (status.taints in ${file}${taint.timeAdded ? `, added ${taint.timeAdded}` : ''}, by a ClusterTaintPolicy)`
-      : '';
-  return { rule: 'TaintToleration', detail: `untolerated taint ${formatTaint(taint)}${origin}` };
+  if (view.systemTaints.includes(taint)) {
+    const ready = view.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+    return `system taint: Ready=${ready ?? 'Unknown'} in ${file}`;
+  }
+  if (view.statusTaints.includes(taint)) return `status.taints in ${file}${taint.timeAdded ? `, added ${taint.timeAdded}` : ''}, by a ClusterTaintPolicy`;
+  return `spec.taints in ${view.def.source.file}`;
+}
+
+function taintReason(view: ClusterView, tolerations: readonly Toleration[]): FilterReason | null {
+  const taint = findUntoleratedTaint(view.taints, tolerations);
+  if (taint === null) return null;
+  return { rule: 'TaintToleration', detail: `untolerated taint ${formatTaint(taint)} (${taintOrigin(view, taint)})` };
 }
 
 function spreadFieldReason(view: ClusterView, placement: Placement): FilterReason | null {
@@ -57,17 +69,18 @@ function spreadFieldReason(view: ClusterView, placement: Placement): FilterReaso
   return null;
 }
 
-/** Every rule a cluster fails, ignoring where the template runs today. */
+/** Every rule a cluster fails, ignoring where the template runs today and which clusters are being evicted. */
 export function clusterFilterVerdict(
   view: ClusterView,
   template: ResourceTemplate,
   placement: Placement,
   affinity: ClusterAffinity | undefined,
+  tolerations: readonly Toleration[] = placement.clusterTolerations ?? [],
 ): FilteredCluster | null {
   const reasons: FilterReason[] = [];
   const mismatch = clusterAffinityMismatch(view.def, affinity);
   if (mismatch !== null) reasons.push({ rule: 'ClusterAffinity', detail: mismatch });
-  const taint = taintReason(view, placement);
+  const taint = taintReason(view, tolerations);
   if (taint) reasons.push(taint);
   if (view.apis !== null && !view.apis.has(apiKey(template.ref.apiVersion, template.ref.kind))) {
     reasons.push({
@@ -90,7 +103,7 @@ function filterMemo(ctx: ScheduleContext, req: FilterRequest): FilterMemo {
   const key = `${req.termKey}\u0000${apiKey(req.template.ref.apiVersion, req.template.ref.kind)}`;
   let memo = perPlacement.get(key);
   if (!memo) {
-    const verdicts = ctx.clusters.map((view) => clusterFilterVerdict(view, req.template, req.placement, req.affinity));
+    const verdicts = ctx.clusters.map((view) => clusterFilterVerdict(view, req.template, req.placement, req.affinity, req.tolerations));
     memo = {
       verdicts,
       feasible: ctx.clusters.filter((_, i) => verdicts[i] === null),
@@ -104,35 +117,32 @@ function filterMemo(ctx: ScheduleContext, req: FilterRequest): FilterMemo {
 
 const NOTHING_KEPT: ReadonlyMap<string, FilterRule[]> = new Map();
 
+const NOTHING_EVICTED: ReadonlyMap<string, string> = new Map();
+
 export function filterClusters(ctx: ScheduleContext, req: FilterRequest): FilterOutcome {
   const memo = filterMemo(ctx, req);
+  const evicted = req.evicted ?? NOTHING_EVICTED;
   const affected = [...req.previous].some((name) => {
     const view = ctx.clusterByName.get(name);
     return view !== undefined && memo.verdicts[view.index] !== null;
   });
-  // Only clusters of the previous placement that fail a rule can change the shared outcome.
-  if (!affected) return { feasible: memo.feasible, filtered: memo.filtered, kept: NOTHING_KEPT, memo };
+  // Only clusters of the previous placement that fail a rule, and evictions, can change the shared outcome.
+  if (!affected && evicted.size === 0) return { feasible: memo.feasible, filtered: memo.filtered, kept: NOTHING_KEPT, memo };
   const feasible: ClusterView[] = [];
   const filtered: FilteredCluster[] = [];
   const kept = new Map<string, FilterRule[]>();
   for (let i = 0; i < ctx.clusters.length; i++) {
     const view = ctx.clusters[i] as ClusterView;
     const verdict = memo.verdicts[i] ?? null;
-    if (verdict === null) {
-      feasible.push(view);
-      continue;
-    }
-    if (!req.previous.has(view.name)) {
-      filtered.push(verdict);
-      continue;
-    }
-    const blocking = verdict.reasons.filter((r) => !BYPASSED_FOR_PLACED.has(r.rule));
-    if (blocking.length === 0) {
-      feasible.push(view);
-      kept.set(view.name, verdict.reasons.map((r) => r.rule));
-    } else {
+    const eviction = evicted.get(view.name);
+    const reasons = verdict === null ? [] : req.previous.has(view.name) ? verdict.reasons.filter((r) => !BYPASSED_FOR_PLACED.has(r.rule)) : verdict.reasons;
+    const blocking: FilterReason[] = eviction === undefined ? reasons : [...reasons, { rule: 'ClusterEviction', detail: eviction }];
+    if (blocking.length > 0) {
       filtered.push({ name: view.name, reasons: blocking });
+      continue;
     }
+    feasible.push(view);
+    if (verdict !== null) kept.set(view.name, verdict.reasons.map((r) => r.rule));
   }
   return { feasible, filtered, kept, memo: null };
 }
@@ -142,7 +152,7 @@ export function describeNoFit(total: number, filtered: readonly FilteredCluster[
   if (total === 0) return 'no cluster fits: the fleet has no clusters';
   const counts = new Map<FilterRule, number>();
   for (const f of filtered) for (const r of f.reasons) counts.set(r.rule, (counts.get(r.rule) ?? 0) + 1);
-  const order: FilterRule[] = ['ClusterAffinity', 'TaintToleration', 'APIEnablement', 'SpreadConstraint'];
+  const order: FilterRule[] = ['ClusterAffinity', 'TaintToleration', 'APIEnablement', 'SpreadConstraint', 'ClusterEviction'];
   const parts = order.filter((r) => counts.has(r)).map((r) => `${r} rejects ${counts.get(r)}`);
   return `no cluster fits (0/${total} available): ${parts.join(', ')}`;
 }

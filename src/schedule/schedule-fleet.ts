@@ -5,11 +5,14 @@
  */
 import type { Fleet, PlacementCluster, PlacementRecord, ResourceTemplate } from '../model/fleet.js';
 import type { PlacementDecision } from '../model/placement.js';
+import type { GracefulEvictionTask } from '../model/eviction.js';
 import type { Problem } from '../model/problem.js';
 import { compareProblems } from '../model/problem.js';
 import { compareRefs, compareStrings, formatRef, identityKey } from '../model/refs.js';
 import { claimPolicy, type PolicyClaim } from '../match/claim.js';
-import { compareTemplates, createScheduleContext, type ScheduleContext } from './context.js';
+import { compareTemplates, createScheduleContext, tolerationsOf, type ScheduleContext } from './context.js';
+import { consideredTolerations, planEvictions, replacements, type EvictionPlan } from './evict.js';
+import { normalizePurgeMode } from '../model/eviction.js';
 import { dependencyRefs } from './dependencies.js';
 import { describeStrategy } from './assign.js';
 import { formatResourceUnits } from '../model/quantity.js';
@@ -83,6 +86,8 @@ function scheduleOne(ctx: ScheduleContext, triggers: Triggers, template: Resourc
     requiredBy: [],
     dependencies: [],
     suspendedClusters: [],
+    tolerations: [],
+    evictions: [],
     result: { scheduled: false, reason: 'NoPolicyMatched', message: '', clusters: [] },
   };
   const entry: Entry = { template, claim, decision, explanation };
@@ -92,6 +97,7 @@ function scheduleOne(ctx: ScheduleContext, triggers: Triggers, template: Resourc
     keepPrevious(decision, previous, claim.explanation.summary);
     if (previous?.observedAffinityName !== undefined) decision.observedAffinityName = previous.observedAffinityName;
     keepRecordedTriggers(decision, previous);
+    withTasks(decision, previous?.gracefulEvictionTasks ?? []);
     return entry;
   }
   const policy = claim.policy;
@@ -99,6 +105,8 @@ function scheduleOne(ctx: ScheduleContext, triggers: Triggers, template: Resourc
 
   decision.policy = claim.explanation.winner;
   explanation.strategy = describeStrategy(policy.spec.placement);
+  const tolerations = tolerationsOf(ctx, policy.spec.placement);
+  explanation.tolerations = consideredTolerations(tolerations);
   const replicas = templateReplicas(template);
   const requests = templateRequests(template);
   explanation.replicas = replicaExplanation(replicas.count, replicas.source, requests.amounts);
@@ -107,6 +115,7 @@ function scheduleOne(ctx: ScheduleContext, triggers: Triggers, template: Resourc
     for (const message of invalid) problems.push(templateProblem(template, message));
     keepPrevious(decision, previous, `the template cannot be scheduled: ${invalid.join('; ')}`);
     keepRecordedTriggers(decision, previous);
+    withTasks(decision, previous?.gracefulEvictionTasks ?? []);
     return entry;
   }
 
@@ -114,28 +123,45 @@ function scheduleOne(ctx: ScheduleContext, triggers: Triggers, template: Resourc
   const done = (previous?.rebalancedBy ?? []).filter((k) => naming.includes(k));
   const rebalanceNow = naming.filter((k) => !done.includes(k));
   const usable = withUsableCounts(previous);
+  const evictions = planEvictions(ctx, {
+    previous: usable,
+    tolerations: tolerations.all,
+    purgeMode: normalizePurgeMode(policy.spec.failover?.cluster?.purgeMode),
+    replicas: replicas.count,
+  });
+  explanation.evictions = evictions.explanations;
   if (rebalanceNow.length === 0) {
-    const steady = steadyPlacement({ previous: usable, policy: decision.policy!, placement: policy.spec.placement, replicas: replicas.count, clusterNames: triggers.clusterNames });
-    if (steady !== null && usable) {
+    const kept = evictions.previous;
+    const steady = steadyPlacement({ previous: kept, policy: decision.policy!, placement: policy.spec.placement, replicas: replicas.count, clusterNames: triggers.clusterNames });
+    if (steady !== null && kept) {
       decision.scheduled = true;
       decision.reason = 'Success';
       decision.message = '';
-      decision.clusters = sortedClusters(usable.clusters).map((c) => ({ name: c.name, replicas: c.replicas }));
-      if (usable.observedAffinityName !== undefined) decision.observedAffinityName = usable.observedAffinityName;
-      decision.appliedPlacement = usable.appliedPlacement;
+      decision.clusters = sortedClusters(kept.clusters).map((c) => ({ name: c.name, replicas: c.replicas }));
+      if (kept.observedAffinityName !== undefined) decision.observedAffinityName = kept.observedAffinityName;
+      decision.appliedPlacement = kept.appliedPlacement;
       if (done.length > 0) decision.rebalancedBy = done;
+      withTasks(decision, [...evictions.recorded, ...evictions.fresh]);
       explanation.steady = steady;
       return entry;
     }
   }
 
   // A rebalancer asks for a fresh decision: the previous placement neither anchors the ranking nor the division.
-  const outcome = scheduleTemplate(ctx, { template, policy, previous: rebalanceNow.length > 0 ? undefined : usable, replicas: replicas.count, requests });
+  const outcome = scheduleTemplate(ctx, {
+    template,
+    policy,
+    previous: rebalanceNow.length > 0 ? undefined : evictions.previous,
+    replicas: replicas.count,
+    requests,
+    evicting: evictions.evicting,
+  });
   // Term attempts hold the per-cluster detail; without explanations they are dropped right away to save memory.
   if (explain) explanation.terms = outcome.terms;
   explanation.skippedTerms = outcome.skippedTerms;
   if (outcome.observedAffinityName !== undefined) decision.observedAffinityName = outcome.observedAffinityName;
-  if (outcome.ok) {
+  const emptied = outcome.ok && outcome.clusters.length === 0 && evictions.fresh.length > 0;
+  if (outcome.ok && !emptied) {
     decision.scheduled = true;
     decision.reason = 'Success';
     decision.message = '';
@@ -144,8 +170,17 @@ function scheduleOne(ctx: ScheduleContext, triggers: Triggers, template: Resourc
     const rebalanced = [...done, ...rebalanceNow].sort();
     if (rebalanced.length > 0) decision.rebalancedBy = rebalanced;
     if (rebalanceNow.length > 0) explanation.rebalancedNow = rebalanceNow;
+    withTasks(decision, [...evictions.recorded, ...evictions.fresh]);
+    markReplacements(explanation, evictions, outcome.clusters);
+  } else if (evictions.fresh.length > 0) {
+    const why = emptied ? 'no cluster would be left' : outcome.failure;
+    keepPrevious(decision, previous, `eviction from ${evictions.fresh.map((t) => t.fromCluster).join(', ')} not carried out, no other cluster can take the template: ${why}`);
+    withTasks(decision, evictions.recorded);
+    markNotCarriedOut(explanation, why);
+    keepRecordedTriggers(decision, previous, done);
   } else {
     keepPrevious(decision, previous, outcome.failure);
+    withTasks(decision, evictions.recorded);
     // Not rebalanced yet: a rebalancer whose fresh scheduling failed tries again on the next pass.
     keepRecordedTriggers(decision, previous, done);
   }
@@ -176,6 +211,25 @@ function rebalancerOutcomes(fleet: Fleet, decisions: ReadonlyMap<string, Placeme
         }),
       };
     });
+}
+
+/** The tasks after this decision; the old copy on each task's cluster is held until the task is cleared. */
+function withTasks(decision: PlacementDecision, tasks: readonly GracefulEvictionTask[]): void {
+  if (tasks.length > 0) decision.gracefulEvictionTasks = [...tasks];
+}
+
+function markReplacements(explanation: PlacementExplanation, evictions: EvictionPlan, clusters: readonly PlacementCluster[]): void {
+  const replacedBy = replacements(evictions.previous?.clusters ?? [], clusters);
+  for (const e of explanation.evictions) if (e.state === 'Evicted') e.replacedBy = replacedBy;
+}
+
+/** Flotilla never lets an eviction empty a placement: the cluster stays and the placement is Unschedulable. */
+function markNotCarriedOut(explanation: PlacementExplanation, why: string): void {
+  for (const e of explanation.evictions) {
+    if (e.state !== 'Evicted') continue;
+    e.state = 'NotCarriedOut';
+    e.notCarriedOut = why;
+  }
 }
 
 /**

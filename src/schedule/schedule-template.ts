@@ -5,7 +5,7 @@
  */
 import type { PlacementCluster, PlacementRecord, PropagationPolicyDoc, ResourceTemplate } from '../model/fleet.js';
 import type { ClusterAffinity, Placement } from '../model/karmada.js';
-import type { ScheduleContext } from './context.js';
+import { tolerationsOf, type ScheduleContext } from './context.js';
 import { describeNoFit, filterClusters } from './filter.js';
 import { rankClusters } from './rank.js';
 import { selectClusters } from './spread.js';
@@ -19,6 +19,8 @@ export interface TemplateScheduleRequest {
   previous: PlacementRecord | undefined;
   replicas: number;
   requests: PodRequests;
+  /** Clusters with a graceful eviction task (ClusterEviction), with why; they are not in `previous`. */
+  evicting?: ReadonlyMap<string, string>;
 }
 
 export interface TemplateScheduleOutcome {
@@ -93,7 +95,15 @@ export function scheduleTemplate(ctx: ScheduleContext, req: TemplateScheduleRequ
       failures.push(term.name !== undefined ? `clusterAffinities term "${term.name}": ${message}` : message);
     };
 
-    const filter = filterClusters(ctx, { template: req.template, placement, affinity: term.affinity, termKey: term.key, previous: previousNames });
+    const filter = filterClusters(ctx, {
+      template: req.template,
+      placement,
+      affinity: term.affinity,
+      termKey: term.key,
+      previous: previousNames,
+      tolerations: tolerationsOf(ctx, placement).all,
+      ...(req.evicting ? { evicted: req.evicting } : {}),
+    });
     attempt.filtered = filter.filtered;
     if (filter.feasible.length === 0) {
       fail(describeNoFit(ctx.clusters.length, filter.filtered));

@@ -4,6 +4,8 @@
  */
 import type { ClusterAffinity, SpreadConstraint } from '../model/karmada.js';
 import type { PlacementCluster } from '../model/fleet.js';
+import type { GracefulEvictionTask } from '../model/eviction.js';
+import type { Toleration } from '../model/kube.js';
 import type { PlacementDecision, PlacementReason } from '../model/placement.js';
 import type { Problem } from '../model/problem.js';
 import type { ObjectRef, PolicyRef } from '../model/refs.js';
@@ -36,7 +38,7 @@ export interface ScheduleOptions {
   explain?: boolean;
 }
 
-export type FilterRule = 'ClusterAffinity' | 'TaintToleration' | 'APIEnablement' | 'SpreadConstraint';
+export type FilterRule = 'ClusterAffinity' | 'TaintToleration' | 'APIEnablement' | 'SpreadConstraint' | 'ClusterEviction';
 
 export interface FilterReason {
   rule: FilterRule;
@@ -135,6 +137,29 @@ export interface DependencyLink {
   clusters: string[];
 }
 
+/** A toleration the policy's placement is checked with; `defaulted`: added as Karmada's webhook would. */
+export interface ConsideredToleration {
+  toleration: Toleration;
+  defaulted: boolean;
+}
+
+export interface EvictionExplanation {
+  cluster: string;
+  /**
+   * `Recorded`: a task of the previous record, still open. `Evicted`: this schedule evicts the cluster (an
+   * untolerated NoExecute taint). `NotCarriedOut`: it would have, but nothing else could take the template.
+   */
+  state: 'Recorded' | 'Evicted' | 'NotCarriedOut';
+  task: GracefulEvictionTask;
+  /** For evictions made here: the taint, as `key[=value]:NoExecute`, and where it comes from. */
+  taint?: string;
+  taintOrigin?: string;
+  /** For `Evicted`: the clusters that gained replicas (or were added) in place of the evicted ones. */
+  replacedBy?: PlacementCluster[];
+  /** For `NotCarriedOut`: why scheduling without the cluster failed. */
+  notCarriedOut?: string;
+}
+
 export interface PlacementExplanation {
   resource: ObjectRef;
   file: string;
@@ -155,6 +180,10 @@ export interface PlacementExplanation {
   steady?: string;
   /** WorkloadRebalancers that made this a fresh scheduling (previous placement ignored) in this decision. */
   rebalancedNow?: string[];
+  /** The tolerations taints were checked against (the policy's own, then the defaulted ones); [] without a policy. */
+  tolerations: ConsideredToleration[];
+  /** Graceful evictions: tasks already recorded and those this schedule makes (or could not make). */
+  evictions: EvictionExplanation[];
   result: {
     scheduled: boolean;
     reason: PlacementReason;

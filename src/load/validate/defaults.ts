@@ -1,17 +1,13 @@
 /**
  * Karmada's defaults for policies, applied as its API server and mutating webhooks would (docs/fleet-repository.md#defaults;
  * Karmada's pkg/webhook/propagationpolicy/mutating.go, pkg/util/helper/policy.go, CRD default markers),
- * so that every later stage sees the object Karmada would have stored.
- *
- * Not applied: the default not-ready/unreachable NoExecute tolerations (older webhooks add them; they only matter
- * for NoExecute taints, which Flotilla's system taints are not).
+ * so that every later stage sees the object Karmada would have stored. The webhook's not-ready/unreachable NoExecute
+ * tolerations depend on fleet.yaml, so the scheduler adds them (src/schedule/taints.ts, `effectiveTolerations`).
  */
 import type { OverridePolicyKind, PropagationPolicyKind } from '../../model/fleet.js';
 import type { Overriders, OverrideSpec, PropagationSpec, ResourceSelector } from '../../model/karmada.js';
-import { GRACEFUL_PURGE_MODES } from './propagation-schema.js';
+import { DEFAULT_APPLICATION_GRACE_PERIOD_SECONDS, DEFAULT_APPLICATION_TOLERATION_SECONDS, normalizePurgeMode } from '../../model/eviction.js';
 
-export const DEFAULT_TOLERATION_SECONDS = 300;
-export const DEFAULT_GRACE_PERIOD_SECONDS = 600;
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
 /** A namespaced policy's selectors always stay in its namespace: an empty namespace becomes the policy's. */
@@ -40,12 +36,13 @@ export function applyPropagationDefaults(spec: PropagationSpec, kind: Propagatio
   const app = spec.failover?.application;
   if (app) {
     app.decisionConditions ??= {};
-    app.decisionConditions.tolerationSeconds ??= DEFAULT_TOLERATION_SECONDS;
-    app.purgeMode ??= 'Gracefully';
-    if (GRACEFUL_PURGE_MODES.includes(app.purgeMode)) app.gracePeriodSeconds ??= DEFAULT_GRACE_PERIOD_SECONDS;
+    app.decisionConditions.tolerationSeconds ??= DEFAULT_APPLICATION_TOLERATION_SECONDS;
+    // Later stages see only Directly, Gracefully and Never, whichever spelling the policy used.
+    app.purgeMode = normalizePurgeMode(app.purgeMode);
+    if (app.purgeMode === 'Gracefully') app.gracePeriodSeconds ??= DEFAULT_APPLICATION_GRACE_PERIOD_SECONDS;
   }
   const cluster = spec.failover?.cluster;
-  if (cluster) cluster.purgeMode ??= 'Gracefully';
+  if (cluster) cluster.purgeMode = normalizePurgeMode(cluster.purgeMode);
   return spec;
 }
 

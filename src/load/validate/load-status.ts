@@ -3,11 +3,14 @@
  * what the scheduler needs is reported and ignored (as if it were not there), never a crash.
  */
 import type { ClusterStatus, PlacementRecord } from '../../model/fleet.js';
+import { normalizePurgeMode, type GracefulEvictionTask } from '../../model/eviction.js';
 import type { PolicyRef } from '../../model/refs.js';
 import type { DocContext } from './doc-context.js';
 import type { DocHeader } from './object-header.js';
-import { clusterStatusBody, placementSpec, placementStatus } from './status-schema.js';
+import { clusterStatusBody, gracefulEvictionTask, placementSpec, placementStatus } from './status-schema.js';
 import { readValue } from './schema.js';
+import { isPlainObject } from '../../util/json.js';
+import { describeValue } from './problems.js';
 
 export const FLOTILLA_API_VERSION = 'flotilla.dev/v1alpha1';
 
@@ -69,5 +72,53 @@ export function loadPlacement(ctx: DocContext, header: DocHeader): PlacementReco
   if (status.aggregated) record.aggregated = status.aggregated;
   if (status.appliedPlacement) record.appliedPlacement = status.appliedPlacement;
   if (status.rebalancedBy && status.rebalancedBy.length > 0) record.rebalancedBy = status.rebalancedBy;
+  const tasks = isPlainObject(rawSpec) ? readEvictionTasks(ctx, rawSpec['gracefulEvictionTasks']) : [];
+  if (tasks.length > 0) record.gracefulEvictionTasks = tasks;
   return record;
+}
+
+type RawTask = Omit<GracefulEvictionTask, 'purgeMode'> & { purgeMode?: string };
+
+/**
+ * Read after the rest of the record is known to be good, one task at a time: a broken task is reported and
+ * dropped, but the placement it belongs to stays (losing it would forget where the template runs).
+ */
+function readEvictionTasks(ctx: DocContext, raw: unknown): GracefulEvictionTask[] {
+  if (raw == null) return [];
+  const path = ['spec', 'gracefulEvictionTasks'];
+  if (!Array.isArray(raw)) {
+    ctx.error(path, `expected a list, got ${describeValue(raw)}`);
+    return [];
+  }
+  const seen = new Set<string>();
+  const tasks: GracefulEvictionTask[] = [];
+  raw.forEach((item, i) => {
+    const before = ctx.errorCount;
+    const task = readValue(gracefulEvictionTask(), item, [...path, i], ctx) as RawTask | undefined;
+    if (!task || ctx.errorCount > before) return;
+    // Karmada keeps one task per cluster; a second would be cleared at another time and hold the copy twice.
+    if (seen.has(task.fromCluster)) {
+      ctx.error([...path, i, 'fromCluster'], `only one task per cluster; ${JSON.stringify(task.fromCluster)} already has one`);
+      return;
+    }
+    seen.add(task.fromCluster);
+    tasks.push(inFieldOrder(task));
+  });
+  return tasks;
+}
+
+/** One key order whatever the file's, so a task read back and written again is the same bytes. */
+function inFieldOrder(t: RawTask): GracefulEvictionTask {
+  return {
+    fromCluster: t.fromCluster,
+    ...(t.replicas !== undefined ? { replicas: t.replicas } : {}),
+    reason: t.reason,
+    ...(t.message !== undefined ? { message: t.message } : {}),
+    producer: t.producer,
+    purgeMode: normalizePurgeMode(t.purgeMode),
+    ...(t.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: t.gracePeriodSeconds } : {}),
+    ...(t.suppressDeletion !== undefined ? { suppressDeletion: t.suppressDeletion } : {}),
+    ...(t.creationTimestamp !== undefined ? { creationTimestamp: t.creationTimestamp } : {}),
+    ...(t.clustersBeforeFailover !== undefined ? { clustersBeforeFailover: t.clustersBeforeFailover } : {}),
+  };
 }

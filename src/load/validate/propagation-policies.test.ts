@@ -199,6 +199,30 @@ const INVALID: [string, string, string, string, number?][] = [
     'Later',
   ],
   [
+    'gracePeriodSeconds with the legacy immediate purge',
+    pp(...SELECTORS, 'propagateDeps: true', 'failover:', '  application:', '    decisionConditions: {}', '    purgeMode: Immediately', '    gracePeriodSeconds: 30'),
+    'spec.failover.application.gracePeriodSeconds: may only be set when purgeMode is Gracefully (or Graciously), not Immediately',
+    '30',
+  ],
+  [
+    'gracePeriodSeconds with purge mode Never',
+    pp(...SELECTORS, 'propagateDeps: true', 'failover:', '  application:', '    decisionConditions: {}', '    purgeMode: Never', '    gracePeriodSeconds: 30'),
+    'spec.failover.application.gracePeriodSeconds: may only be set when purgeMode is Gracefully (or Graciously), not Never',
+    '30',
+  ],
+  [
+    'a negative application tolerationSeconds',
+    pp(...SELECTORS, 'propagateDeps: true', 'failover:', '  application:', '    decisionConditions: {tolerationSeconds: -1}'),
+    'spec.failover.application.decisionConditions.tolerationSeconds: expected an integer between 0 and 2147483647, got -1',
+    '-1',
+  ],
+  [
+    'a cluster failover purge mode Never (only Directly or Gracefully)',
+    pp(...SELECTORS, 'failover:', '  cluster: {purgeMode: Never}'),
+    'spec.failover.cluster.purgeMode: expected Directly or Gracefully, got "Never"',
+    'Never',
+  ],
+  [
     'application failover without decisionConditions',
     pp(...SELECTORS, 'propagateDeps: true', 'failover:', '  application:', '    purgeMode: Directly'),
     'spec.failover.application.decisionConditions: is required',
@@ -441,6 +465,20 @@ describe('PropagationPolicy defaults (Karmada webhook and CRD)', () => {
   it('gives no grace period to a direct purge', () => {
     const doc = load(...SELECTORS, 'propagateDeps: true', 'failover:', '  application:', '    decisionConditions: {tolerationSeconds: 0}', '    purgeMode: Directly');
     expect(doc.spec.failover?.application).toEqual({ decisionConditions: { tolerationSeconds: 0 }, purgeMode: 'Directly' });
+  });
+
+  it.each([
+    ['Immediately', { decisionConditions: { tolerationSeconds: 300 }, purgeMode: 'Directly' }],
+    ['Graciously', { decisionConditions: { tolerationSeconds: 300 }, purgeMode: 'Gracefully', gracePeriodSeconds: 600 }],
+    ['Never', { decisionConditions: { tolerationSeconds: 300 }, purgeMode: 'Never' }],
+  ])('reads the purge mode %s as the current spelling, so later stages see one name per mode', (mode, expected) => {
+    const doc = load(...SELECTORS, 'propagateDeps: true', 'failover:', '  application:', '    decisionConditions: {}', `    purgeMode: ${mode}`);
+    expect(doc.spec.failover?.application).toEqual(expected);
+  });
+
+  it('keeps a written cluster failover purge mode', () => {
+    const doc = load(...SELECTORS, 'failover: {cluster: {purgeMode: Directly}}');
+    expect(doc.spec.failover).toEqual({ cluster: { purgeMode: 'Directly' } });
   });
 
   it('turns on propagateDeps for ServiceImport selectors', () => {

@@ -10,9 +10,16 @@ describe('fleet.yaml', () => {
   });
 
   it('reads every setting', () => {
-    const fleet = loadTexts({ 'fleet.yaml': fleetYaml('maxPruneFraction: 0.25', 'maxFileBytes: 2048', 'pollIntervalSeconds: 60', 'status: {summaryIntervalSeconds: 120}', 'failover: {defaultTolerationSeconds: 15}') });
+    const fleet = loadTexts({ 'fleet.yaml': fleetYaml('maxPruneFraction: 0.25', 'maxFileBytes: 2048', 'pollIntervalSeconds: 60', 'status: {summaryIntervalSeconds: 120}', 'failover: {defaultTolerationSeconds: 20}') });
     expect(fleet.errors).toEqual([]);
-    expect(fleet.settings).toEqual({ maxPruneFraction: 0.25, maxFileBytes: 2048, pollIntervalSeconds: 60, summaryIntervalSeconds: 120, defaultTolerationSeconds: 15 });
+    expect(fleet.settings).toEqual({ maxPruneFraction: 0.25, maxFileBytes: 2048, pollIntervalSeconds: 60, summaryIntervalSeconds: 120, defaultTolerationSeconds: 20 });
+  });
+
+  it('reports a defaultTolerationSeconds out of range and keeps the default', () => {
+    const text = fleetYaml('failover: {defaultTolerationSeconds: -5}');
+    const fleet = loadTexts({ 'fleet.yaml': text });
+    expect(fleet.errors).toEqual([{ file: 'fleet.yaml', ...positionOf(text, '-5'), message: 'spec.failover.defaultTolerationSeconds: expected an integer between 0 and 86400, got -5' }]);
+    expect(fleet.settings.defaultTolerationSeconds).toBe(300);
   });
 
   it('accepts a Fleet without metadata and reads fleet.yml', () => {

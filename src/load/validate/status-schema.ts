@@ -3,6 +3,7 @@
  * as strings or numbers) but with the fields the scheduler relies on checked.
  */
 import { TAINT_FIELDS } from './cluster-schema.js';
+import { nonEmpty } from './selector-schemas.js';
 import { anyValue, bool, enumOf, int32, int64, listOf, mapOf, objectOf, refined, required, str, type Schema } from './schema.js';
 
 const HEALTH = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'];
@@ -70,6 +71,34 @@ export const placementStatus = (): Schema =>
           report.error([...path, 'health'], `expected ${HEALTH.slice(0, -1).join(', ')} or Unknown, got ${JSON.stringify(health)}`);
         }
       }),
+    },
+    'ignore',
+  );
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A task's clock starts at its creationTimestamp; one that cannot be read would make it expire never or at once. */
+function timestampProblem(value: string): string | null {
+  return RFC3339.test(value) && !Number.isNaN(Date.parse(value)) ? null : `expected an RFC 3339 time such as 2026-01-01T00:00:00Z, got ${JSON.stringify(value)}`;
+}
+
+/** Karmada's accepted spellings; `Immediately` and `Graciously` are read as `Directly` and `Gracefully`. */
+export const PURGE_MODES: readonly string[] = ['Directly', 'Gracefully', 'Never', 'Immediately', 'Graciously'];
+
+/** One entry of `spec.gracefulEvictionTasks` (Karmada's GracefulEvictionTask, as Flotilla records it). */
+export const gracefulEvictionTask = (): Schema =>
+  objectOf(
+    {
+      fromCluster: required(str(nonEmpty)),
+      replicas: int32(),
+      reason: required(enumOf('TaintUntolerated', 'ApplicationFailure')),
+      message: str(),
+      producer: required(enumOf('TaintManager', 'ResourceBindingApplicationFailoverController')),
+      purgeMode: enumOf(...PURGE_MODES),
+      gracePeriodSeconds: int32(1),
+      suppressDeletion: bool(),
+      creationTimestamp: str(timestampProblem),
+      clustersBeforeFailover: listOf(str(nonEmpty)),
     },
     'ignore',
   );

@@ -142,6 +142,92 @@ describe('status/placements', () => {
   });
 });
 
+describe('status/placements spec.gracefulEvictionTasks', () => {
+  const FILE = 'status/placements/default/deployment.apps-web.yaml';
+  const withTasks = (...lines: string[]) =>
+    PLACEMENT.replace('status:\n', `  gracefulEvictionTasks:\n${lines.map((l) => `    ${l}\n`).join('')}status:\n`);
+
+  it('reads every field, legacy purge modes as their current names, and keeps the order', () => {
+    const text = withTasks(
+      '- fromCluster: member3',
+      '  replicas: 2',
+      '  reason: TaintUntolerated',
+      '  message: "taint outage:NoExecute"',
+      '  producer: TaintManager',
+      '  purgeMode: Graciously',
+      '  gracePeriodSeconds: 120',
+      '  creationTimestamp: "2026-01-01T00:00:00Z"',
+      '  clustersBeforeFailover: [member1, member3]',
+      '- {fromCluster: member0, reason: ApplicationFailure, producer: ResourceBindingApplicationFailoverController, purgeMode: Immediately, suppressDeletion: false}',
+      '- {fromCluster: member4, reason: TaintUntolerated, producer: TaintManager}',
+    );
+    const fleet = loadTexts({ [FILE]: text });
+    expect(fleet.errors).toEqual([]);
+    expect(fleet.placements.get('apps/Deployment/default/web')?.gracefulEvictionTasks).toEqual([
+      {
+        fromCluster: 'member3',
+        replicas: 2,
+        reason: 'TaintUntolerated',
+        message: 'taint outage:NoExecute',
+        producer: 'TaintManager',
+        purgeMode: 'Gracefully',
+        gracePeriodSeconds: 120,
+        creationTimestamp: '2026-01-01T00:00:00Z',
+        clustersBeforeFailover: ['member1', 'member3'],
+      },
+      { fromCluster: 'member0', reason: 'ApplicationFailure', producer: 'ResourceBindingApplicationFailoverController', purgeMode: 'Directly', suppressDeletion: false },
+      { fromCluster: 'member4', reason: 'TaintUntolerated', producer: 'TaintManager', purgeMode: 'Gracefully' },
+    ]);
+  });
+
+  it('reads a task into one key order, however the file orders it', () => {
+    const fleet = loadTexts({ [FILE]: withTasks('- {purgeMode: Never, producer: TaintManager, reason: TaintUntolerated, replicas: 1, fromCluster: member2}') });
+    const task = fleet.placements.get('apps/Deployment/default/web')?.gracefulEvictionTasks?.[0];
+    expect(Object.keys(task ?? {})).toEqual(['fromCluster', 'replicas', 'reason', 'producer', 'purgeMode']);
+  });
+
+  it('leaves gracefulEvictionTasks out of a record without tasks', () => {
+    const fleet = loadTexts({ [FILE]: PLACEMENT.replace('status:\n', '  gracefulEvictionTasks: []\nstatus:\n') });
+    expect(fleet.errors).toEqual([]);
+    expect(fleet.placements.get('apps/Deployment/default/web')).not.toHaveProperty('gracefulEvictionTasks');
+  });
+
+  const GOOD = '- {fromCluster: member2, reason: TaintUntolerated, producer: TaintManager}';
+  it.each([
+    ['without fromCluster', '- {reason: TaintUntolerated, producer: TaintManager}', 'spec.gracefulEvictionTasks[0].fromCluster: is required', '{reason'],
+    ['with an unknown reason', '- {fromCluster: member1, reason: Bored, producer: TaintManager}', 'spec.gracefulEvictionTasks[0].reason: expected TaintUntolerated or ApplicationFailure, got "Bored"', 'Bored'],
+    ['with negative replicas', '- {fromCluster: member1, replicas: -1, reason: TaintUntolerated, producer: TaintManager}', 'spec.gracefulEvictionTasks[0].replicas: expected an integer between 0 and 2147483647, got -1', '-1'],
+    ['with an unknown purge mode', '- {fromCluster: member1, reason: TaintUntolerated, producer: TaintManager, purgeMode: Later}', 'spec.gracefulEvictionTasks[0].purgeMode: expected Directly, Gracefully, Never, Immediately or Graciously, got "Later"', 'Later'],
+    ['with a grace period of 0', '- {fromCluster: member1, reason: TaintUntolerated, producer: TaintManager, gracePeriodSeconds: 0}', 'spec.gracefulEvictionTasks[0].gracePeriodSeconds: expected an integer between 1 and 2147483647, got 0', '0}'],
+    ['with a creationTimestamp that is not a time', '- {fromCluster: member1, reason: TaintUntolerated, producer: TaintManager, creationTimestamp: yesterday}', 'spec.gracefulEvictionTasks[0].creationTimestamp: expected an RFC 3339 time such as 2026-01-01T00:00:00Z, got "yesterday"', 'yesterday'],
+    ['that is not a mapping', '- member1', 'spec.gracefulEvictionTasks[0]: expected a mapping, got "member1"', 'member1\n'],
+  ])('drops a task %s with an error at its line, and keeps the placement and the other tasks', (_, bad, message, needle) => {
+    const text = withTasks(bad, GOOD);
+    const fleet = loadTexts({ [FILE]: text });
+    expect(fleet.errors).toEqual([{ file: FILE, ...positionOf(text, needle), message }]);
+    const record = fleet.placements.get('apps/Deployment/default/web');
+    expect(record?.clusters).toEqual([
+      { name: 'member1', replicas: 2 },
+      { name: 'member2', replicas: 1 },
+    ]);
+    expect(record?.gracefulEvictionTasks).toEqual([{ fromCluster: 'member2', reason: 'TaintUntolerated', producer: 'TaintManager', purgeMode: 'Gracefully' }]);
+  });
+
+  it('keeps the first of two tasks for one cluster', () => {
+    const text = withTasks(GOOD, GOOD.replace('TaintUntolerated, producer: TaintManager', 'ApplicationFailure, producer: ResourceBindingApplicationFailoverController'));
+    const fleet = loadTexts({ [FILE]: text });
+    expect(fleet.errors.map((e) => [e.line, e.message])).toEqual([[text.split('\n').findIndex((l) => l.includes('ApplicationFailure')) + 1, 'spec.gracefulEvictionTasks[1].fromCluster: only one task per cluster; "member2" already has one']]);
+    expect(fleet.placements.get('apps/Deployment/default/web')?.gracefulEvictionTasks?.map((t) => t.reason)).toEqual(['TaintUntolerated']);
+  });
+
+  it('reports a task list that is not a list', () => {
+    const text = PLACEMENT.replace('status:\n', '  gracefulEvictionTasks: member2\nstatus:\n');
+    const fleet = loadTexts({ [FILE]: text });
+    expect(fleet.errors.map((e) => e.message)).toEqual(['spec.gracefulEvictionTasks: expected a list, got "member2"']);
+    expect(fleet.placements.get('apps/Deployment/default/web')?.clusters).toHaveLength(2);
+  });
+});
+
 describe('status files as the record stage writes them', () => {
   it('reads back placements and cluster statuses without a problem', async () => {
     const { clusterStatusFile, placementFile } = await import('../../record/status-files.js');
