@@ -107,16 +107,7 @@ async function buildAll(paths: TestbedPaths, progress: Progress): Promise<void> 
   progress(`the first build takes about 9–13 minutes on 2 cores (measured); later runs reuse ${paths.bin}`);
   progress(`build log: ${logFile}`);
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    GOWORK: 'off',
-    GOFLAGS: '-mod=mod',
-    GOMODCACHE: paths.gomodcache,
-    GOCACHE: paths.gocache,
-    // A dependency asking for a newer Go must fail loudly, not download a toolchain behind our back.
-    GOTOOLCHAIN: 'local',
-    CGO_ENABLED: '0',
-  };
+  const env = goBuildEnv(paths);
   const run = async (step: string, args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<string> => {
     const t0 = Date.now();
     progress(`${step}…`);
@@ -177,6 +168,20 @@ async function buildAll(paths: TestbedPaths, progress: Progress): Promise<void> 
   rmSync(paths.bin, { recursive: true, force: true });
   renameSync(partial, paths.bin);
   progress(`testbed binaries ready in ${formatSeconds(info.seconds)}: ${paths.bin}`);
+}
+
+/** Environment for every `go` command of the testbed: its own module and build caches, static binaries. */
+export function goBuildEnv(paths: TestbedPaths): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GOWORK: 'off',
+    GOFLAGS: '-mod=mod',
+    GOMODCACHE: paths.gomodcache,
+    GOCACHE: paths.gocache,
+    // A dependency asking for a newer Go must fail loudly, not download a toolchain behind our back.
+    GOTOOLCHAIN: 'local',
+    CGO_ENABLED: '0',
+  };
 }
 
 /** Staging modules are the `k8s.io/<name> v0.0.0` requirements (not pseudo-versions such as v0.0.0-2025…). */

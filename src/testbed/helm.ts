@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestbedError } from '../model/errors.js';
-import { acquireBuildLock, formatSeconds, runLogged, type Progress } from './build.js';
+import { acquireBuildLock, formatSeconds, goBuildEnv, runLogged, type Progress } from './build.js';
 import { requireGo } from './go.js';
 import { testbedPaths, type TestbedPaths } from './paths.js';
 import { HELM_VERSION } from './versions.js';
@@ -65,16 +65,7 @@ async function buildHelm(helm: HelmPaths, paths: TestbedPaths, version: string, 
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   const started = Date.now();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    GOWORK: 'off',
-    GOFLAGS: '-mod=mod',
-    GOMODCACHE: paths.gomodcache,
-    GOCACHE: paths.gocache,
-    GOTOOLCHAIN: 'local',
-    CGO_ENABLED: '0',
-    GOBIN: partial,
-  };
+  const env: NodeJS.ProcessEnv = { ...goBuildEnv(paths), GOBIN: partial };
   progress(`building helm ${version} from the Go module proxy with Go ${go.version} (a few minutes on 2 cores, once); log: ${logFile}`);
   const module = `helm.sh/helm/${major}`;
   const download = await runLogged(go.binary, ['mod', 'download', '-json', `${module}@${version}`], paths.build, env, logFile, `helm: download ${module}@${version}`, progress);

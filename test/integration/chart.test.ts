@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { gitAuthFromEnv } from '../../src/cli/run.js';
 import type { KubeObject } from '../../src/model/kube.js';
+import { captureCli } from '../support/cli-capture.js';
 import { CHART_DIR, HELM_BUILD_TIMEOUT_MS, REQUIRED_VALUES, helm, helmBinary, mergeValues, renderChart, templateChart, withValuesFile } from '../support/chart.js';
 
 const NAMESPACE = 'fleet-control';
@@ -72,9 +73,24 @@ async function runFlagNames(): Promise<Set<string>> {
   return new Set(run.options.map((o) => o.long!));
 }
 
+let helmPath: string;
 beforeAll(async () => {
-  await helmBinary();
+  helmPath = await helmBinary();
 }, HELM_BUILD_TIMEOUT_MS);
+
+describe('flotilla testbed helm', () => {
+  const cli = captureCli();
+
+  it('prints the cached helm binary without arguments', async () => {
+    expect(await cli.run('testbed', 'helm')).toBe(0);
+    expect(cli.out).toEqual([helmPath]);
+  });
+
+  it("passes the arguments after -- to helm and exits with helm's code", async () => {
+    expect(await cli.run('testbed', 'helm', '--', 'lint', CHART_DIR)).not.toBe(0);
+    expect(await cli.run('testbed', 'helm', '--', 'show', 'chart', CHART_DIR)).toBe(0);
+  });
+});
 
 describe('helm lint', () => {
   it('passes in strict mode with the required value set', async () => {
