@@ -247,15 +247,15 @@ describe('one member kubeconfig', () => {
 
 describe('values the chart refuses', () => {
   it.each([
-    ['no fleet repository', {}, /fleet.*repository/],
-    ['a repository that is not an http(s) URL', { fleet: { repository: 'git@example.test:fleet.git' } }, /fleet\.repository.*pattern/i],
-    ['a negative replica count', mergeValues(REQUIRED_VALUES, { replicaCount: -1 }), /replicaCount.*(minimum|greater)/i],
-    ['a replica count that is a string', mergeValues(REQUIRED_VALUES, { replicaCount: 'two' }), /replicaCount.*(integer|type)/i],
-    ['an unknown log format', mergeValues(REQUIRED_VALUES, { logging: { format: 'yaml' } }), /logging\.format/],
-    ['a misspelt top-level value', mergeValues(REQUIRED_VALUES, { replicas: 2 }), /replicas/],
-    ['zero shards', mergeValues(REQUIRED_VALUES, { sharding: { shards: 0 } }), /sharding\.shards/],
-    ['a root user', mergeValues(REQUIRED_VALUES, { podSecurityContext: { runAsNonRoot: false } }), /podSecurityContext\.runAsNonRoot/],
-    ['a kubeconfig Secret without a key', mergeValues(REQUIRED_VALUES, { members: { kubeconfigSecrets: [{ name: 'members' }] } }), /kubeconfigSecrets\.0.*key/],
+    ['no fleet repository', {}, /at '\/fleet\/repository': '' does not match pattern/],
+    ['a repository that is not an http(s) URL', { fleet: { repository: 'git@example.test:fleet.git' } }, /at '\/fleet\/repository': 'git@example\.test:fleet\.git' does not match pattern/],
+    ['a negative replica count', mergeValues(REQUIRED_VALUES, { replicaCount: -1 }), /at '\/replicaCount': minimum: got -1, want 0/],
+    ['a replica count that is a string', mergeValues(REQUIRED_VALUES, { replicaCount: 'two' }), /at '\/replicaCount': got string, want integer/],
+    ['an unknown log format', mergeValues(REQUIRED_VALUES, { logging: { format: 'yaml' } }), /at '\/logging\/format': value must be one of '', 'json', 'text'/],
+    ['a misspelt top-level value', mergeValues(REQUIRED_VALUES, { replicas: 2 }), /additional properties 'replicas' not allowed/],
+    ['zero shards', mergeValues(REQUIRED_VALUES, { sharding: { shards: 0 } }), /at '\/sharding\/shards': minimum: got 0, want 1/],
+    ['a root user', mergeValues(REQUIRED_VALUES, { podSecurityContext: { runAsNonRoot: false } }), /at '\/podSecurityContext\/runAsNonRoot': value must be true/],
+    ['a kubeconfig Secret without a key', mergeValues(REQUIRED_VALUES, { members: { kubeconfigSecrets: [{ name: 'members' }] } }), /at '\/members\/kubeconfigSecrets\/0': missing property 'key'/],
     ['two writers without leader election or sharding', mergeValues(REQUIRED_VALUES, { replicaCount: 2 }), /replicaCount is 2 but neither leaderElection\.enabled nor sharding\.shards/],
     ['more shards than replicas', mergeValues(REQUIRED_VALUES, { replicaCount: 2, sharding: { shards: 3 } }), /sharding\.shards is 3 but replicaCount is 2/],
   ])('%s', async (_name, values, message) => {
