@@ -206,6 +206,7 @@ describe('helm template with sharding, leader election and every option on', () 
     SHARDED.members.kubeconfigSecrets.forEach((s, i) => {
       const volume = spec.volumes.find((v) => v.secret?.secretName === s.name)!;
       expect(volume.secret!.items).toEqual([{ key: s.key, path: s.key }]);
+      expect((volume.secret as { defaultMode?: number }).defaultMode).toBe(0o440);
       const mount = c.volumeMounts.find((m) => m.name === volume.name)!;
       expect(mount.readOnly).toBe(true);
       expect(paths[i]).toBe(`${mount.mountPath}/${s.key}`);
