@@ -84,6 +84,22 @@ export function registerTestbedCommands(program: Command): void {
       await (await testbed()).testbedStartMember(member, opts.stateDir, progress);
       console.log(`${member} started.`);
     });
+
+  group
+    .command('helm')
+    .description('run the helm the testbed builds from the Go module proxy (once, cached); with no arguments, print its path')
+    .argument('[args...]', 'arguments for helm, after --')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (args, _opts, cmd) => {
+      const { ensureHelm, runHelm } = await testbed();
+      if (args.length === 0) {
+        console.log(await ensureHelm(progress));
+        return;
+      }
+      const code = await runHelm(args, progress);
+      if (code !== 0) setExitCode(cmd, code);
+    });
 }
 
 function portNumber(value: string, flag: string): number {

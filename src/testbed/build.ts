@@ -31,7 +31,7 @@ export interface BuildInfo {
 export async function ensureTestbedBinaries(progress: Progress = () => {}, paths: TestbedPaths = testbedPaths()): Promise<string> {
   if (binariesComplete(paths.bin)) return paths.bin;
   mkdirSync(paths.root, { recursive: true });
-  const release = await acquireBuildLock(paths, progress);
+  const release = await acquireBuildLock(paths.lock, progress);
   try {
     // Another process may have finished the build while we waited for the lock.
     if (binariesComplete(paths.bin)) return paths.bin;
@@ -54,16 +54,17 @@ export function readBuildInfo(binDir: string): BuildInfo | undefined {
   }
 }
 
-async function acquireBuildLock(paths: TestbedPaths, progress: Progress): Promise<() => void> {
+/** One build per cache at a time, across processes: a lock file holding the builder's pid (stale ones are taken over). */
+export async function acquireBuildLock(lockPath: string, progress: Progress): Promise<() => void> {
   let announced = false;
   for (;;) {
     try {
-      const fd = openSync(paths.lock, 'wx');
+      const fd = openSync(lockPath, 'wx');
       writeFileSync(fd, String(process.pid));
       closeSync(fd);
       return () => {
         try {
-          unlinkSync(paths.lock);
+          unlinkSync(lockPath);
         } catch {
           /* already gone */
         }
@@ -71,13 +72,13 @@ async function acquireBuildLock(paths: TestbedPaths, progress: Progress): Promis
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const holder = Number(readFileSync(paths.lock, 'utf8').trim());
+    const holder = Number(readFileSync(lockPath, 'utf8').trim());
     if (!Number.isInteger(holder) || holder <= 0 || !isRunning(holder, readExe(holder))) {
-      rmSync(paths.lock, { force: true });
+      rmSync(lockPath, { force: true });
       continue;
     }
     if (!announced) {
-      progress(`another process (pid ${holder}) is building the testbed; waiting for it…`);
+      progress(`another process (pid ${holder}) is building into this cache; waiting for it…`);
       announced = true;
     }
     await delay(2000);
@@ -106,16 +107,7 @@ async function buildAll(paths: TestbedPaths, progress: Progress): Promise<void> 
   progress(`the first build takes about 9–13 minutes on 2 cores (measured); later runs reuse ${paths.bin}`);
   progress(`build log: ${logFile}`);
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    GOWORK: 'off',
-    GOFLAGS: '-mod=mod',
-    GOMODCACHE: paths.gomodcache,
-    GOCACHE: paths.gocache,
-    // A dependency asking for a newer Go must fail loudly, not download a toolchain behind our back.
-    GOTOOLCHAIN: 'local',
-    CGO_ENABLED: '0',
-  };
+  const env = goBuildEnv(paths);
   const run = async (step: string, args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<string> => {
     const t0 = Date.now();
     progress(`${step}…`);
@@ -178,6 +170,20 @@ async function buildAll(paths: TestbedPaths, progress: Progress): Promise<void> 
   progress(`testbed binaries ready in ${formatSeconds(info.seconds)}: ${paths.bin}`);
 }
 
+/** Environment for every `go` command of the testbed: its own module and build caches, static binaries. */
+export function goBuildEnv(paths: TestbedPaths): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GOWORK: 'off',
+    GOFLAGS: '-mod=mod',
+    GOMODCACHE: paths.gomodcache,
+    GOCACHE: paths.gocache,
+    // A dependency asking for a newer Go must fail loudly, not download a toolchain behind our back.
+    GOTOOLCHAIN: 'local',
+    CGO_ENABLED: '0',
+  };
+}
+
 /** Staging modules are the `k8s.io/<name> v0.0.0` requirements (not pseudo-versions such as v0.0.0-2025…). */
 export function stagingModules(goMod: string): string[] {
   const names = new Set<string>();
@@ -232,7 +238,7 @@ function freshDir(dir: string): string {
   return dir;
 }
 
-function runLogged(
+export function runLogged(
   command: string,
   args: string[],
   cwd: string,

@@ -4,3 +4,4 @@ export { memberTransport, memberServer, type MemberState } from './member.js';
 export { testbedPaths, defaultStateDir } from './paths.js';
 export { TESTBED_VERSIONS, testbedCacheKey } from './versions.js';
 export { FAULT_LABEL } from './stages.js';
+export { ensureHelm, runHelm, helmPaths, type HelmBuildInfo } from './helm.js';

@@ -26,3 +26,9 @@ export function testbedCacheKey(v = TESTBED_VERSIONS): string {
 export function stagingVersion(kubernetesVersion: string): string {
   return kubernetesVersion.replace(/^v1\./, 'v0.');
 }
+
+/**
+ * helm for the chart's tests, built from the Go module proxy like the rest of the testbed but cached on its own
+ * key (bin/helm-<version>), so a helm bump does not rebuild Kubernetes. v3.22's go.mod says `go 1.26.0`.
+ */
+export const HELM_VERSION = 'v3.22.0';
