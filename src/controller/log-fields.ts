@@ -11,8 +11,7 @@ export function errorFields(err: unknown): { code: string } {
   return { code: err instanceof FlotillaError ? err.code : 'E_UNEXPECTED' };
 }
 
-// A type alias, not an interface: it must be assignable to a logger's plain field record.
-export type PassFigures = {
+export interface PassFigures {
   /** The desired-state commit reconciled. */
   commit: string;
   outcome: PassReport['outcome'];
@@ -24,7 +23,7 @@ export type PassFigures = {
   failed: number;
   problems: number;
   statusCommit?: string;
-};
+}
 
 /** The figures of one pass, as its log line carries them. */
 export function passFigures(r: PassReport): PassFigures {

@@ -89,7 +89,7 @@ export async function runController(opts: RunOptions): Promise<RunResult> {
           last = await reconciler.reconcileOnce();
           clusterWatcher?.update(reconciler.watchTargets);
           opts.onPass?.(last);
-          log('info', summarize(last), passFigures(last));
+          log('info', summarize(last), { pass: passFigures(last) });
           if (last.outcome !== 'superseded') break;
         } catch (err) {
           // A failed fetch or push: nothing was pruned on its account; try again next tick.
