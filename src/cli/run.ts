@@ -59,6 +59,8 @@ interface RunFlags {
   logLevel: LogLevel;
   /** Undefined: the default address, given up with a warning when it is taken. */
   metricsAddr?: string;
+  managementKubeconfig?: string;
+  managementContext?: string;
 }
 
 /** `--cluster-context member1=prod-eu`, repeatable: the operator binds a cluster to a kubeconfig context. */
@@ -82,8 +84,9 @@ export function gitAuthFromEnv(): GitAuth | undefined {
 export async function startController(flags: RunFlags): Promise<number> {
   const auth = gitAuthFromEnv();
   // The controller's dependencies (Kubernetes client, Git, file watching) load only when it runs.
-  const [{ kubeconfigConnector }, { Reconciler }, { runController, passFailed }, { FleetRepository }, { createLogger }, { PrometheusTelemetry }] = await Promise.all([
+  const [{ kubeconfigConnector }, { managementSecretReader, secretRefConnector }, { Reconciler }, { runController, passFailed }, { FleetRepository }, { createLogger }, { PrometheusTelemetry }] = await Promise.all([
     import('../controller/clusters.js'),
+    import('../controller/secret-credentials.js'),
     import('../controller/reconcile.js'),
     import('../controller/run.js'),
     import('../git/repo.js'),
@@ -93,12 +96,17 @@ export async function startController(flags: RunFlags): Promise<number> {
   const log = createLogger({ format: flags.logFormat, level: flags.logLevel });
   const telemetry = new PrometheusTelemetry();
   const repo = await FleetRepository.open({ source: isRemoteSource(flags.repo) ? flags.repo : resolve(flags.repo), branch: flags.branch, cacheDir: cacheRoot(), auth });
-  const connector = kubeconfigConnector(flags.kubeconfig, {
+  const policy = {
     allowExec: flags.insecureKubeconfigExec,
     allowInsecureTLS: flags.insecureKubeconfigTls,
     contextBindings: flags.clusterContext,
     trustContextAnnotation: flags.trustContextAnnotation,
+  };
+  const management = await managementSecretReader(flags.managementKubeconfig, flags.managementContext, policy).catch((err: Error) => {
+    // Not the loader's message: it may quote the file, credentials included.
+    throw new UsageError(`--management-kubeconfig ${flags.managementKubeconfig ?? '(in-cluster)'}: cannot use it${'code' in err && err.code ? ` (${String(err.code)})` : ''}`);
   });
+  const connector = secretRefConnector({ secrets: management?.reader, fallback: kubeconfigConnector(flags.kubeconfig, policy), policy });
   const reconciler = new Reconciler({
     repo,
     connector,
@@ -122,6 +130,7 @@ export async function startController(flags: RunFlags): Promise<number> {
   } finally {
     await endpoints?.close();
     connector.close();
+    management?.close();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
@@ -158,8 +167,8 @@ function requireDirectory(flag: string, path: string): void {
   if (!st.isDirectory()) throw new UsageError(`${flag} ${path}: not a directory`);
 }
 
-function requireKubeconfig(file: string | undefined): void {
-  if (file !== undefined && !statSync(file, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`--kubeconfig ${file}: no such file`);
+function requireKubeconfig(file: string | undefined, flag = '--kubeconfig'): void {
+  if (file !== undefined && !statSync(file, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`${flag} ${file}: no such file`);
 }
 
 function addRunFlags<T extends Command<[], Record<string, unknown>>>(cmd: T) {
@@ -177,6 +186,8 @@ function addRunFlags<T extends Command<[], Record<string, unknown>>>(cmd: T) {
     .option('--insecure-kubeconfig-tls', 'allow kubeconfig contexts that skip TLS verification')
     .option('--cluster-context <cluster=context>', 'bind a cluster to a kubeconfig context (repeatable; default: the context named like the cluster)', collectContextBinding)
     .option('--trust-context-annotation', 'let the fleet repository choose contexts with the flotilla.dev/context annotation')
+    .option('--management-kubeconfig <file>', 'kubeconfig of the management cluster holding the Secrets named by Cluster spec.secretRef (default: in a pod, its service account)')
+    .option('--management-context <name>', 'context of --management-kubeconfig (default: its current context)')
     .option('--metrics-addr <host:port>', `serve /metrics, /healthz and /readyz here; 0 disables (default: ${DEFAULT_METRICS_ADDR}, not with --once)`)
     .option('--log-format <format>', 'json (one object per line) or text', oneOf('--log-format', LOG_FORMATS), 'text')
     .option('--log-level <level>', 'debug, info, warn or error', oneOf('--log-level', LOG_LEVELS), 'info');
@@ -193,6 +204,7 @@ export function registerRunCommands(program: Command): void {
     if (!isRemoteSource(flags.repo)) requireDirectory('--repo', flags.repo);
     if (flags.metricsAddr !== undefined) parseListenAddress(flags.metricsAddr);
     requireKubeconfig(flags.kubeconfig);
+    requireKubeconfig(flags.managementKubeconfig, '--management-kubeconfig');
     const code = await startController(flags);
     if (code) setExitCode(cmd, code);
   });
