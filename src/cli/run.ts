@@ -1,20 +1,35 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import type { Logger } from '../controller/reconcile.js';
+import type { Logger, LogLevel } from '../controller/reconcile.js';
 import type { GitAuth } from '../git/repo.js';
 import { isRemoteSource } from '../source/paths.js';
 import { cacheRoot } from '../util/cache-dir.js';
 import { UsageError } from '../model/errors.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat } from '../telemetry/log-options.js';
+import { parseListenAddress } from '../telemetry/server.js';
+import type { PrometheusTelemetry } from '../telemetry/metrics.js';
 import { branchArgument, pathArgument } from './fleet-source.js';
 import { initFleetRepo } from './init.js';
 import { setExitCode } from './exit-code.js';
 
-export const textLogger: Logger = (level, message) => {
-  const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}`;
-  if (level === 'info') console.log(line);
-  else console.error(line);
-};
+/** Flux's and Fleet's metrics port: what a ServiceMonitor or a scrape config written for them expects. */
+export const DEFAULT_METRICS_ADDR = ':8080';
+
+/** `/readyz` fails when no pass completed for this many poll intervals (and at least a minute). */
+export const READY_INTERVALS = 3;
+const READY_MIN_MS = 60_000;
+
+export function readyWindowMs(intervalMs: number): number {
+  return Math.max(READY_INTERVALS * intervalMs, READY_MIN_MS);
+}
+
+function oneOf<T extends string>(flag: string, allowed: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got "${value}"`);
+    return value as T;
+  };
+}
 
 /** `30s`, `5m`, `1500ms`, `2h` or plain seconds. */
 export function parseDuration(value: string, flag = 'duration'): number {
@@ -41,6 +56,12 @@ interface RunFlags {
   insecureKubeconfigTls?: boolean;
   clusterContext?: Map<string, string>;
   trustContextAnnotation?: boolean;
+  logFormat: LogFormat;
+  logLevel: LogLevel;
+  /** Undefined: the default address, given up with a warning when it is taken. */
+  metricsAddr?: string;
+  managementKubeconfig?: string;
+  managementContext?: string;
 }
 
 /** `--cluster-context member1=prod-eu`, repeatable: the operator binds a cluster to a kubeconfig context. */
@@ -64,19 +85,29 @@ export function gitAuthFromEnv(): GitAuth | undefined {
 export async function startController(flags: RunFlags): Promise<number> {
   const auth = gitAuthFromEnv();
   // The controller's dependencies (Kubernetes client, Git, file watching) load only when it runs.
-  const [{ kubeconfigConnector }, { Reconciler }, { runController, passFailed }, { FleetRepository }] = await Promise.all([
+  const [{ kubeconfigConnector }, { managementSecretReader, secretRefConnector }, { Reconciler }, { runController, passFailed }, { FleetRepository }, { createLogger }, { PrometheusTelemetry }] = await Promise.all([
     import('../controller/clusters.js'),
+    import('../controller/secret-credentials.js'),
     import('../controller/reconcile.js'),
     import('../controller/run.js'),
     import('../git/repo.js'),
+    import('../telemetry/log.js'),
+    import('../telemetry/metrics.js'),
   ]);
+  const log = createLogger({ format: flags.logFormat, level: flags.logLevel });
+  const telemetry = new PrometheusTelemetry();
   const repo = await FleetRepository.open({ source: isRemoteSource(flags.repo) ? flags.repo : resolve(flags.repo), branch: flags.branch, cacheDir: cacheRoot(), auth });
-  const connector = kubeconfigConnector(flags.kubeconfig, {
+  const policy = {
     allowExec: flags.insecureKubeconfigExec,
     allowInsecureTLS: flags.insecureKubeconfigTls,
     contextBindings: flags.clusterContext,
     trustContextAnnotation: flags.trustContextAnnotation,
+  };
+  const management = await managementSecretReader(flags.managementKubeconfig, flags.managementContext, policy).catch((err: Error) => {
+    // Not the loader's message: it may quote the file, credentials included.
+    throw new UsageError(`--management-kubeconfig ${flags.managementKubeconfig ?? '(in-cluster)'}: cannot use it${'code' in err && err.code ? ` (${String(err.code)})` : ''}`);
   });
+  const connector = secretRefConnector({ secrets: management?.reader, fallback: kubeconfigConnector(flags.kubeconfig, policy), policy });
   const reconciler = new Reconciler({
     repo,
     connector,
@@ -84,20 +115,50 @@ export async function startController(flags: RunFlags): Promise<number> {
     clusterFailureThresholdMs: flags.clusterFailureThreshold,
     clusterSuccessThresholdMs: flags.clusterSuccessThreshold,
     resyncIntervalMs: flags.resync,
-    log: textLogger,
+    log,
+    telemetry,
   });
+  // One pass has no one to scrape it or probe it.
+  const endpoints = flags.once ? undefined : await startEndpoints(flags, telemetry, log);
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const result = await runController({ reconciler, repo, intervalMs: flags.interval, probeIntervalMs: flags.clusterProbeInterval, once: flags.once, watch: flags.watch, log: textLogger, signal: abort.signal });
+    const result = await runController({ reconciler, repo, intervalMs: flags.interval, probeIntervalMs: flags.clusterProbeInterval, once: flags.once, watch: flags.watch, log, signal: abort.signal });
     // A long-running controller stopped by a signal has done its job; one pass is judged by what it left undone.
     return flags.once && passFailed(result) ? 1 : 0;
   } finally {
+    await endpoints?.close();
     connector.close();
+    management?.close();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+  }
+}
+
+async function startEndpoints(flags: RunFlags, telemetry: PrometheusTelemetry, log: Logger) {
+  const { readinessOf, serveEndpoints } = await import('../telemetry/server.js');
+  const address = parseListenAddress(flags.metricsAddr ?? DEFAULT_METRICS_ADDR);
+  if (!address) return undefined;
+  const window = readyWindowMs(flags.interval);
+  try {
+    const endpoints = await serveEndpoints({
+      address,
+      metrics: () => telemetry.metrics(),
+      contentType: telemetry.registry.contentType,
+      readiness: () => readinessOf(telemetry.lastSuccessAt, window, Date.now()),
+    });
+    log('info', `serving /metrics, /healthz and /readyz on ${endpoints.url}`, { metricsUrl: endpoints.url });
+    return endpoints;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Several controllers on one machine (tests, a demo next to a real one) must not fight over the default port.
+    if (flags.metricsAddr === undefined && code === 'EADDRINUSE') {
+      log('warn', `${DEFAULT_METRICS_ADDR} is in use: running without /metrics, /healthz and /readyz (choose another with --metrics-addr, or 0 to disable)`, { code: 'E_USAGE' });
+      return undefined;
+    }
+    throw new UsageError(`--metrics-addr ${flags.metricsAddr ?? DEFAULT_METRICS_ADDR}: cannot listen: ${(err as Error).message}`);
   }
 }
 
@@ -107,8 +168,8 @@ function requireDirectory(flag: string, path: string): void {
   if (!st.isDirectory()) throw new UsageError(`${flag} ${path}: not a directory`);
 }
 
-function requireKubeconfig(file: string | undefined): void {
-  if (file !== undefined && !statSync(file, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`--kubeconfig ${file}: no such file`);
+function requireKubeconfig(file: string | undefined, flag = '--kubeconfig'): void {
+  if (file !== undefined && !statSync(file, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`${flag} ${file}: no such file`);
 }
 
 function addRunFlags<T extends Command<[], Record<string, unknown>>>(cmd: T) {
@@ -126,7 +187,12 @@ function addRunFlags<T extends Command<[], Record<string, unknown>>>(cmd: T) {
     .option('--insecure-kubeconfig-exec', 'allow kubeconfig exec plugins and auth providers')
     .option('--insecure-kubeconfig-tls', 'allow kubeconfig contexts that skip TLS verification')
     .option('--cluster-context <cluster=context>', 'bind a cluster to a kubeconfig context (repeatable; default: the context named like the cluster)', collectContextBinding)
-    .option('--trust-context-annotation', 'let the fleet repository choose contexts with the flotilla.dev/context annotation');
+    .option('--trust-context-annotation', 'let the fleet repository choose contexts with the flotilla.dev/context annotation')
+    .option('--management-kubeconfig <file>', 'kubeconfig of the management cluster holding the Secrets named by Cluster spec.secretRef (default: in a pod, its service account)')
+    .option('--management-context <name>', 'context of --management-kubeconfig (default: its current context)')
+    .option('--metrics-addr <host:port>', `serve /metrics, /healthz and /readyz here; 0 disables (default: ${DEFAULT_METRICS_ADDR}, not with --once)`)
+    .option('--log-format <format>', 'json (one object per line) or text', oneOf('--log-format', LOG_FORMATS), 'text')
+    .option('--log-level <level>', 'debug, info, warn or error', oneOf('--log-level', LOG_LEVELS), 'info');
 }
 
 export function registerRunCommands(program: Command): void {
@@ -138,7 +204,9 @@ export function registerRunCommands(program: Command): void {
   ).action(async (opts, cmd) => {
     const flags = opts as unknown as RunFlags;
     if (!isRemoteSource(flags.repo)) requireDirectory('--repo', flags.repo);
+    if (flags.metricsAddr !== undefined) parseListenAddress(flags.metricsAddr);
     requireKubeconfig(flags.kubeconfig);
+    requireKubeconfig(flags.managementKubeconfig, '--management-kubeconfig');
     const code = await startController(flags);
     if (code) setExitCode(cmd, code);
   });

@@ -56,6 +56,15 @@ export interface PreparedCluster {
   notices: string[];
 }
 
+const DELETED_REASON = 'was deleted from the cluster; re-applied';
+const driftReason = (paths: string) => `drift at ${paths} corrected`;
+
+/** Whether an entry re-applied an object found deleted by hand or drifted (the reasons inspectUnchanged gives). */
+export function isDriftCorrection(entry: ChangeEntry): boolean {
+  const m = entry.message ?? '';
+  return (entry.action === 'configured' || entry.action === 'created') && (m === DELETED_REASON || (m.startsWith('drift at ') && m.endsWith(' corrected')));
+}
+
 export async function prepareCluster(input: ClusterInput, rules: ApplyRules): Promise<PreparedCluster> {
   const { client } = input.observed;
   const planWith = (force: Set<string>, desired: DesiredObject[]) =>
@@ -101,7 +110,7 @@ async function inspectUnchanged(client: ClusterApi, unchanged: DesiredObject[], 
           const found = await client.get(d.ref);
           live.set(key, found);
           if (!found) {
-            reasons.set(key, 'was deleted from the cluster; re-applied');
+            reasons.set(key, DELETED_REASON);
             notices.push(`${client.name}: ${formatRef(d.ref)} was missing and has been re-applied`);
             return;
           }
@@ -114,7 +123,7 @@ async function inspectUnchanged(client: ClusterApi, unchanged: DesiredObject[], 
             notes.set(key, { message, drift: true });
             notices.push(`${client.name}: ${formatRef(d.ref)}: ${message}`);
           } else {
-            reasons.set(key, `drift at ${paths} corrected`);
+            reasons.set(key, driftReason(paths));
             notices.push(`${client.name}: ${formatRef(d.ref)}: drift at ${paths} corrected`);
           }
         } catch (err) {

@@ -25,8 +25,13 @@ import type { ClusterConnector } from './clusters.js';
 import { applyTaintPolicies, ClusterReadiness, type ObservedCluster } from './observe-clusters.js';
 import { observePlacements } from './placement-status.js';
 import { intentCommitMessage, OWNED_STATUS_PREFIXES, statusCommitMessage, statusWrites, wantedStatusFiles } from './status-commit.js';
+import { errorFields } from './log-fields.js';
+import { instrumentSource, NO_TELEMETRY, timed, type ControllerTelemetry } from './telemetry.js';
 
-export type Logger = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Where the controller logs: a message for people, fields for machines (an error's `code`, a pass's figures). */
+export type Logger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
 
 /** What a pass needs from the fleet repository (FleetRepository; an in-memory one in unit tests). */
 export type FleetSource = Pick<FleetRepository, 'sync' | 'readFleet' | 'commitStatus'> & Partial<Pick<FleetRepository, 'desiredCommitOf'>>;
@@ -49,6 +54,8 @@ export interface ReconcilerOptions {
   /** The controller's only clock: timestamps, durations, thresholds and resync all read it. */
   now?: () => Date;
   log?: Logger;
+  /** Told about stages, Git round trips and pass outcomes (metrics); nothing by default. */
+  telemetry?: ControllerTelemetry;
 }
 
 export interface ClusterReport {
@@ -124,25 +131,43 @@ export class Reconciler {
       detectDrift: true,
       now: () => new Date(),
       log: () => {},
+      telemetry: NO_TELEMETRY,
       ...opts,
     };
+    this.opts.repo = instrumentSource(this.opts.repo, this.opts.telemetry);
     this.readiness = new ClusterReadiness(this.opts.connector, this.opts.clusterFailureThresholdMs, this.opts.clusterSuccessThresholdMs);
   }
 
   async reconcileOnce(): Promise<PassReport> {
+    try {
+      const report = await this.pass();
+      this.opts.telemetry.passCompleted(report);
+      return report;
+    } catch (err) {
+      this.opts.telemetry.passFailed(err as Error);
+      throw err;
+    }
+  }
+
+  private async pass(): Promise<PassReport> {
+    const { telemetry } = this.opts;
     const source = await this.readSource();
-    const observed = await this.observeClusters(source);
+    const observed = await timed(telemetry, 'observe', () => this.observeClusters(source));
     const placement = this.placeAndRender(source, observed);
     const { rules, notices, orphaned } = applyRulesFor(source.fleet, placement, this.opts);
+    // Preparing, the write-ahead intent commit and applying are one stage: the time until the clusters hold the fleet.
+    const applied = telemetry.stageStarted('apply');
     const prepared = await this.prepareClusters(source, observed, placement, rules, notices);
     const intent = await this.recordIntent(source, prepared);
     const base = { tip: source.tip, rescheduled: placement.rescheduled, problems: [...source.fleet.errors, ...placement.render.problems], notices };
     if (intent.kind === 'superseded') {
+      applied();
       this.opts.log('info', `branch moved to ${intent.tip.slice(0, 7)} with new desired state before applying; recomputing`);
       return { ...base, outcome: 'superseded', clusters: observed.map((o) => clusterReport(o)), durationMs: this.elapsedSince(source.now) };
     }
     const outcomes = await this.executeClusters(prepared, rules, placement, intent.mayCreate);
-    const report = await this.recordStatus(source, intent.base, observed, placement, outcomes, orphaned, base);
+    applied();
+    const report = await timed(telemetry, 'record', () => this.recordStatus(source, intent.base, observed, placement, outcomes, orphaned, base));
     return { ...report, intentCommit: intent.commit, durationMs: this.elapsedSince(source.now), ...this.wakeUp() };
   }
 
@@ -158,11 +183,14 @@ export class Reconciler {
 
   private async readSource(): Promise<SourceState> {
     const now = this.opts.now();
-    const tip = await this.opts.repo.sync();
-    const snapshot = await this.opts.repo.readFleet(tip);
+    const { repo, telemetry } = this.opts;
+    const { tip, snapshot, observed } = await timed(telemetry, 'source', async () => {
+      const tip = await repo.sync();
+      const snapshot = await repo.readFleet(tip);
+      return { tip, snapshot, observed: (await repo.desiredCommitOf?.(tip)) ?? tip };
+    });
     const statusFiles = new Map(snapshot.files.filter((f) => f.path.startsWith('status/')).map((f) => [f.path, f.content]));
-    const fleet = loadFleet(snapshotFiles(snapshot).filter((f) => !f.path.startsWith('status/inventory/')));
-    const observed = (await this.opts.repo.desiredCommitOf?.(tip)) ?? tip;
+    const fleet = timed(telemetry, 'load', () => loadFleet(snapshotFiles(snapshot).filter((f) => !f.path.startsWith('status/inventory/'))));
     return { tip, observed, fingerprint: snapshot.desiredFingerprint, fleet, statusFiles, now };
   }
 
@@ -186,10 +214,12 @@ export class Reconciler {
     const templates = new Map(source.fleet.templates.map((t) => [identityKey(t.ref), t]));
     const rescheduled = !this.memo || this.memo.fingerprint !== source.fingerprint || this.memo.readiness !== readiness;
     if (rescheduled || !this.memo) {
-      const { decisions, rebalancers } = scheduleWithCapacity(source.fleet, observed);
-      const render = renderFleet(source.fleet, decisions, { cache: this.memo?.render.cache });
+      const { telemetry } = this.opts;
+      const { decisions, rebalancers } = timed(telemetry, 'schedule', () => scheduleWithCapacity(source.fleet, observed));
+      const render = timed(telemetry, 'render', () => renderFleet(source.fleet, decisions, { cache: this.memo?.render.cache }));
       this.memo = { fingerprint: source.fingerprint, readiness, decisions, rebalancers, render };
     }
+    this.opts.telemetry.placementsDecided(this.memo.decisions);
     return { decisions: this.memo.decisions, rebalancers: this.memo.rebalancers, render: this.memo.render, rescheduled, templates };
   }
 
@@ -208,7 +238,7 @@ export class Reconciler {
           if (resyncDue) for (const m of manifests) force.add(identityKey(m.ref));
           const desired = manifests.map((m) => ({ ref: m.ref, object: m.object, hash: m.hash, source: m.sourceFile || IMPLICIT_SOURCE }));
           return prepareCluster({ observed: o, desired, held, previous: parseInventory(name, source.statusFiles.get(inventoryPath(name))), force }, rules).catch((err: Error) => {
-            this.opts.log('error', `${name}: preparing failed unexpectedly; nothing is applied there this pass: ${err.message}`);
+            this.opts.log('error', `${name}: preparing failed unexpectedly; nothing is applied there this pass: ${err.message}`, { cluster: name, ...errorFields(err) });
             return undefined;
           });
         }),
@@ -241,7 +271,7 @@ export class Reconciler {
       for (const w of writes) source.statusFiles.set(w.path, w.content!);
       return outcome.kind === 'committed' ? { kind: 'ready', base: outcome.commit, mayCreate: true, commit: outcome.commit } : { kind: 'ready', base: source.tip, mayCreate: true };
     } catch (err) {
-      this.opts.log('error', `cannot record the objects about to be created; creating nothing this pass: ${(err as Error).message}`);
+      this.opts.log('error', `cannot record the objects about to be created; creating nothing this pass: ${(err as Error).message}`, errorFields(err));
       return { kind: 'ready', base: source.tip, mayCreate: false };
     }
   }
@@ -256,7 +286,7 @@ export class Reconciler {
           const placed = placement.decisions.filter((d) => d.clusters.some((c) => c.name === name)).map((d) => d.resource);
           // A defect on one cluster must not cost the others their pass: it is logged and that cluster is left as is.
           const outcome = await executeCluster(p, rules, placed, mayCreate).catch((err: Error) => {
-            this.opts.log('error', `${name}: applying failed unexpectedly; nothing more is done there this pass: ${err.message}`);
+            this.opts.log('error', `${name}: applying failed unexpectedly; nothing more is done there this pass: ${err.message}`, { cluster: name, ...errorFields(err) });
             return undefined;
           });
           if (!outcome) return;
@@ -314,7 +344,7 @@ export class Reconciler {
       if (outcome.kind === 'superseded') log('info', `branch moved to ${outcome.tip.slice(0, 7)} with new desired state; recomputing`);
     }
     for (const c of clusters) {
-      for (const e of c.changeSet?.entries ?? []) if (e.action === 'failed' || e.action === 'conflict') log('warn', `${c.name}: ${formatRef(e.ref)} ${e.action}: ${e.message ?? ''}`);
+      for (const e of c.changeSet?.entries ?? []) if (e.action === 'failed' || e.action === 'conflict') log('warn', `${c.name}: ${formatRef(e.ref)} ${e.action}: ${e.message ?? ''}`, { cluster: c.name });
     }
     for (const p of base.problems) log('warn', formatProblem(p));
     for (const n of base.notices) log('warn', n);

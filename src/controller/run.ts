@@ -9,6 +9,7 @@ import type { FleetRepository } from '../git/repo.js';
 import type { Logger, PassReport, Reconciler } from './reconcile.js';
 import { FleetWatcher } from '../observe/watch.js';
 import { UsageError } from '../model/errors.js';
+import { errorFields, passFigures } from './log-fields.js';
 
 export interface RunOptions {
   reconciler: Reconciler;
@@ -90,12 +91,12 @@ export async function runController(opts: RunOptions): Promise<RunResult> {
           last = await reconciler.reconcileOnce();
           clusterWatcher?.update(reconciler.watchTargets);
           opts.onPass?.(last);
-          log('info', summarize(last));
+          log('info', summarize(last), { pass: passFigures(last) });
           if (last.outcome !== 'superseded') break;
         } catch (err) {
           // A failed fetch or push: nothing was pruned on its account; try again next tick.
           error = err as Error;
-          log('error', `reconcile failed: ${error.message}`);
+          log('error', `reconcile failed: ${error.message}`, errorFields(error));
           break;
         }
       }

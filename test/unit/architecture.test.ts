@@ -14,6 +14,9 @@ const FORBIDDEN = [
   /^isomorphic-git/,
   /^@kubernetes\/client-node/,
   /^chokidar/,
+  // Metrics and logging are the controller's concern, reported through interfaces it defines.
+  /^prom-client/,
+  /^pino/,
 ];
 // Stages may depend on each other only downstream-safe: never on the effectful edges.
 const FORBIDDEN_RELATIVE = /\/(kube|git|source|apply|observe|record|controller|cli|testbed)\//;
