@@ -308,9 +308,10 @@ export class Reconciler {
     const writes = assignment ? shardStatusWrites(source.statusFiles, wanted, assignment) : statusWrites(source.statusFiles, wanted, OWNED_STATUS_PREFIXES);
     let outcome: CommitOutcome = { kind: 'unchanged' };
     if (writes.length > 0) {
-      // Shards share placement files: after a race, their part is merged again into the new tip's files.
+      // Shards share placement files: on any other parent than the tip read (an intent commit, which may itself
+      // have been rebased, or a race), their part is merged again into that parent's files.
       const writesAt: StatusWrite[] | StatusWritesAt = assignment
-        ? async (parent) => (parent === commitBase ? writes : shardStatusWrites(await this.statusFilesAt(parent), wanted, assignment))
+        ? async (parent) => (parent === source.tip ? writes : shardStatusWrites(await this.statusFilesAt(parent), wanted, assignment))
         : writes;
       outcome = await this.opts.repo.commitStatus(commitBase, writesAt, statusCommitMessage(source.tip, source.observed, writes, clusters, base.notices, base.problems));
       if (outcome.kind === 'superseded') log('info', `branch moved to ${outcome.tip.slice(0, 7)} with new desired state; recomputing`);
