@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { Logger } from '../controller/reconcile.js';
+import type { CoordinationFlags } from '../coordination/index.js';
 import type { GitAuth } from '../git/repo.js';
 import { isRemoteSource } from '../source/paths.js';
 import { cacheRoot } from '../util/cache-dir.js';
@@ -25,7 +26,7 @@ export function parseDuration(value: string, flag = 'duration'): number {
   return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h']);
 }
 
-interface RunFlags {
+interface RunFlags extends CoordinationFlags {
   repo: string;
   branch: string;
   kubeconfig?: string;
@@ -62,6 +63,9 @@ export function gitAuthFromEnv(): GitAuth | undefined {
 
 export async function startController(flags: RunFlags): Promise<number> {
   const auth = gitAuthFromEnv();
+  // Leader election and sharding load (with the management cluster's client) only when asked for; bad flag
+  // combinations fail here, before the repository is cloned.
+  const coordination = await coordinationFor(flags);
   // The controller's dependencies (Kubernetes client, Git, file watching) load only when it runs.
   const [{ kubeconfigConnector }, { Reconciler }, { runController, passFailed }, { FleetRepository }] = await Promise.all([
     import('../controller/clusters.js'),
@@ -77,6 +81,7 @@ export async function startController(flags: RunFlags): Promise<number> {
     trustContextAnnotation: flags.trustContextAnnotation,
   });
   const reconciler = new Reconciler({
+    shard: coordination?.plan.shard,
     repo,
     connector,
     allowMassPrune: flags.allowMassPrune,
@@ -90,7 +95,13 @@ export async function startController(flags: RunFlags): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const result = await runController({ reconciler, repo, intervalMs: flags.interval, once: flags.once, watch: flags.watch, log: textLogger, signal: abort.signal });
+    const options = { reconciler, repo, intervalMs: flags.interval, once: flags.once, watch: flags.watch, log: textLogger };
+    let result: Awaited<ReturnType<typeof runController>> = {};
+    if (coordination) {
+      await coordination.plan.run(abort.signal, async (l) => void (result = await runController({ ...options, signal: l.stop, abandonSignal: l.lost })), coordination.env);
+    } else {
+      result = await runController({ ...options, signal: abort.signal });
+    }
     // A long-running controller stopped by a signal has done its job; one pass is judged by what it left undone.
     return flags.once && passFailed(result) ? 1 : 0;
   } finally {
@@ -98,6 +109,25 @@ export async function startController(flags: RunFlags): Promise<number> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
+}
+
+async function coordinationFor(flags: RunFlags) {
+  if (!flags.leaderElect && flags.shards === undefined) return undefined;
+  const { planCoordination } = await import('../coordination/index.js');
+  const plan = planCoordination(flags);
+  if (!plan.usesLeases) return { plan };
+  const [{ managementKubeConfig, podNamespace, holderIdentity }, { KubeLeaseClient }] = await Promise.all([import('../coordination/management.js'), import('../coordination/kube-lease-client.js')]);
+  const kc = managementKubeConfig(flags.managementKubeconfig, flags.managementContext);
+  const namespace = flags.leaderElectNamespace ?? podNamespace() ?? 'default';
+  return { plan, env: { client: new KubeLeaseClient(kc), namespace, identity: holderIdentity(), log: textLogger } };
+}
+
+function positiveInteger(flag: string, min: number) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag}: expected an integer of at least ${min}, got "${v}"`);
+    return n;
+  };
 }
 
 function requireDirectory(flag: string, path: string): void {
@@ -124,7 +154,17 @@ function addRunFlags<T extends Command<[], Record<string, unknown>>>(cmd: T) {
     .option('--insecure-kubeconfig-exec', 'allow kubeconfig exec plugins and auth providers')
     .option('--insecure-kubeconfig-tls', 'allow kubeconfig contexts that skip TLS verification')
     .option('--cluster-context <cluster=context>', 'bind a cluster to a kubeconfig context (repeatable; default: the context named like the cluster)', collectContextBinding)
-    .option('--trust-context-annotation', 'let the fleet repository choose contexts with the flotilla.dev/context annotation');
+    .option('--trust-context-annotation', 'let the fleet repository choose contexts with the flotilla.dev/context annotation')
+    .option('--leader-elect', 'run passes only while holding a Lease in the management cluster; other replicas stand by')
+    .option('--leader-elect-namespace <namespace>', 'namespace of the Leases (default: the pod\'s namespace, else "default")')
+    .option('--leader-elect-lease <name>', 'name of the leader Lease; shard Leases are <name>-shard-<i>', 'flotilla')
+    .option('--leader-elect-lease-duration <duration>', 'how long a holder\'s claim stands after its last renew', (v) => parseDuration(v, '--leader-elect-lease-duration'), 15_000)
+    .option('--leader-elect-renew-deadline <duration>', 'how long the holder retries renewing before it stops working', (v) => parseDuration(v, '--leader-elect-renew-deadline'), 10_000)
+    .option('--leader-elect-retry-period <duration>', 'pause between attempts to acquire or renew', (v) => parseDuration(v, '--leader-elect-retry-period'), 2_000)
+    .option('--management-kubeconfig <file>', 'kubeconfig of the management cluster holding the Leases (default: in-cluster config in a pod)')
+    .option('--management-context <context>', 'context of --management-kubeconfig to use (default: its current context)')
+    .option('--shards <n>', 'split the clusters over N shards by consistent hashing; without --shard-index replicas share shard Leases', positiveInteger('--shards', 1))
+    .option('--shard-index <i>', 'the shard this replica works on (0 … N-1)', positiveInteger('--shard-index', 0));
 }
 
 export function registerRunCommands(program: Command): void {
