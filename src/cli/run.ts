@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { Logger, LogLevel } from '../controller/reconcile.js';
+import type { CoordinationFlags } from '../coordination/index.js';
 import type { GitAuth } from '../git/repo.js';
 import { isRemoteSource } from '../source/paths.js';
 import { cacheRoot } from '../util/cache-dir.js';
@@ -40,7 +41,7 @@ export function parseDuration(value: string, flag = 'duration'): number {
   return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h']);
 }
 
-interface RunFlags {
+interface RunFlags extends CoordinationFlags {
   repo: string;
   branch: string;
   kubeconfig?: string;
@@ -95,6 +96,8 @@ export async function startController(flags: RunFlags): Promise<number> {
     import('../telemetry/metrics.js'),
   ]);
   const log = createLogger({ format: flags.logFormat, level: flags.logLevel });
+  // Leader election and sharding load (with the management cluster's client) only when asked for.
+  const coordination = await coordinationFor(flags, log);
   const telemetry = new PrometheusTelemetry();
   const repo = await FleetRepository.open({ source: isRemoteSource(flags.repo) ? flags.repo : resolve(flags.repo), branch: flags.branch, cacheDir: cacheRoot(), auth });
   const policy = {
@@ -109,6 +112,7 @@ export async function startController(flags: RunFlags): Promise<number> {
   });
   const connector = secretRefConnector({ secrets: management?.reader, fallback: kubeconfigConnector(flags.kubeconfig, policy), policy });
   const reconciler = new Reconciler({
+    shard: coordination?.plan.shard,
     repo,
     connector,
     allowMassPrune: flags.allowMassPrune,
@@ -125,7 +129,13 @@ export async function startController(flags: RunFlags): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const result = await runController({ reconciler, repo, intervalMs: flags.interval, probeIntervalMs: flags.clusterProbeInterval, once: flags.once, watch: flags.watch, log, signal: abort.signal });
+    const options = { reconciler, repo, intervalMs: flags.interval, probeIntervalMs: flags.clusterProbeInterval, once: flags.once, watch: flags.watch, log };
+    let result: Awaited<ReturnType<typeof runController>> = {};
+    if (coordination) {
+      await coordination.plan.run(abort.signal, async (l) => void (result = await runController({ ...options, signal: l.stop, abandonSignal: l.lost })), coordination.env);
+    } else {
+      result = await runController({ ...options, signal: abort.signal });
+    }
     // A long-running controller stopped by a signal has done its job; one pass is judged by what it left undone.
     return flags.once && passFailed(result) ? 1 : 0;
   } finally {
@@ -162,6 +172,25 @@ async function startEndpoints(flags: RunFlags, telemetry: PrometheusTelemetry, l
   }
 }
 
+async function coordinationFor(flags: RunFlags, log: Logger) {
+  if (!flags.leaderElect && flags.shards === undefined) return undefined;
+  const { planCoordination } = await import('../coordination/index.js');
+  const plan = planCoordination(flags);
+  if (!plan.usesLeases) return { plan };
+  const [{ managementKubeConfig, podNamespace, holderIdentity }, { KubeLeaseClient }] = await Promise.all([import('../coordination/management.js'), import('../coordination/kube-lease-client.js')]);
+  const kc = managementKubeConfig(flags.managementKubeconfig, flags.managementContext);
+  const namespace = flags.leaderElectNamespace ?? podNamespace() ?? 'default';
+  return { plan, env: { client: new KubeLeaseClient(kc), namespace, identity: holderIdentity(), log } };
+}
+
+function positiveInteger(flag: string, min: number) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag}: expected an integer of at least ${min}, got "${v}"`);
+    return n;
+  };
+}
+
 function requireDirectory(flag: string, path: string): void {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) throw new UsageError(`${flag} ${path}: no such directory`);
@@ -188,11 +217,19 @@ function addRunFlags<T extends Command<[], Record<string, unknown>>>(cmd: T) {
     .option('--insecure-kubeconfig-tls', 'allow kubeconfig contexts that skip TLS verification')
     .option('--cluster-context <cluster=context>', 'bind a cluster to a kubeconfig context (repeatable; default: the context named like the cluster)', collectContextBinding)
     .option('--trust-context-annotation', 'let the fleet repository choose contexts with the flotilla.dev/context annotation')
-    .option('--management-kubeconfig <file>', 'kubeconfig of the management cluster holding the Secrets named by Cluster spec.secretRef (default: in a pod, its service account)')
+    .option('--management-kubeconfig <file>', 'kubeconfig of the management cluster: Secrets named by Cluster spec.secretRef, and the Leases of --leader-elect and --shards (default: in a pod, its service account)')
     .option('--management-context <name>', 'context of --management-kubeconfig (default: its current context)')
     .option('--metrics-addr <host:port>', `serve /metrics, /healthz and /readyz here; 0 disables (default: ${DEFAULT_METRICS_ADDR}, not with --once)`)
     .option('--log-format <format>', 'json (one object per line) or text', oneOf('--log-format', LOG_FORMATS), 'text')
-    .option('--log-level <level>', 'debug, info, warn or error', oneOf('--log-level', LOG_LEVELS), 'info');
+    .option('--log-level <level>', 'debug, info, warn or error', oneOf('--log-level', LOG_LEVELS), 'info')
+    .option('--leader-elect', 'run passes only while holding a Lease in the management cluster; other replicas stand by')
+    .option('--leader-elect-namespace <namespace>', 'namespace of the Leases (default: the pod\'s namespace, else "default")')
+    .option('--leader-elect-lease <name>', 'name of the leader Lease; shard Leases are <name>-shard-<i>', 'flotilla')
+    .option('--leader-elect-lease-duration <duration>', 'how long a holder\'s claim stands after its last renew', (v) => parseDuration(v, '--leader-elect-lease-duration'), 15_000)
+    .option('--leader-elect-renew-deadline <duration>', 'how long the holder retries renewing before it stops working', (v) => parseDuration(v, '--leader-elect-renew-deadline'), 10_000)
+    .option('--leader-elect-retry-period <duration>', 'pause between attempts to acquire or renew', (v) => parseDuration(v, '--leader-elect-retry-period'), 2_000)
+    .option('--shards <n>', 'split the clusters over N shards by consistent hashing; without --shard-index replicas share shard Leases', positiveInteger('--shards', 1))
+    .option('--shard-index <i>', 'the shard this replica works on (0 … N-1)', positiveInteger('--shard-index', 0));
 }
 
 export function registerRunCommands(program: Command): void {

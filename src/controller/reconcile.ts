@@ -8,7 +8,11 @@
 import pLimit from 'p-limit';
 import { intentInventory } from '../apply/intent-inventory.js';
 import type { ChangeSet } from '../apply/apply-cluster.js';
-import { snapshotFiles, type CommitOutcome, type FleetRepository, type StatusWrite } from '../git/repo.js';
+import { throwIfAbandoned } from '../coordination/abandon.js';
+import { recordedCluster } from '../coordination/recorded-cluster.js';
+import { ownsCluster, type ShardAssignment } from '../coordination/shard.js';
+import { shardStatusWrites } from '../coordination/shard-status.js';
+import { snapshotFiles, type CommitOutcome, type FleetRepository, type StatusWrite, type StatusWritesAt } from '../git/repo.js';
 import { loadFleet } from '../load/index.js';
 import { ANNOTATION_CONFLICT_RESOLUTION, ANNOTATION_DRIFT, KARMADA_ANNOTATION_CONFLICT_RESOLUTION } from '../model/constants.js';
 import type { Fleet, ResourceTemplate } from '../model/fleet.js';
@@ -56,6 +60,11 @@ export interface ReconcilerOptions {
   log?: Logger;
   /** Told about stages, Git round trips and pass outcomes (metrics); nothing by default. */
   telemetry?: ControllerTelemetry;
+  /**
+   * Sharding (docs/operations.md): the shards this replica holds, read at the start of each pass. Only their
+   * clusters are observed, applied to and recorded; the others are scheduled with as the commit records them.
+   */
+  shard?: () => ShardAssignment;
 }
 
 export interface ClusterReport {
@@ -119,7 +128,9 @@ export class Reconciler {
   watchTargets: WatchTarget[] = [];
   /** The clusters of the last pass's fleet, for the readiness check between passes. */
   private knownClusters: Fleet['clusters'] = [];
-  private readonly opts: Required<Omit<ReconcilerOptions, 'log'>> & { log: Logger };
+  private readonly opts: Required<Omit<ReconcilerOptions, 'log' | 'shard'>> & Pick<ReconcilerOptions, 'shard'> & { log: Logger };
+  /** This pass's shards; undefined when the controller is not sharded. */
+  private assignment?: ShardAssignment;
 
   constructor(opts: ReconcilerOptions) {
     this.opts = {
@@ -138,9 +149,11 @@ export class Reconciler {
     this.readiness = new ClusterReadiness(this.opts.connector, this.opts.clusterFailureThresholdMs, this.opts.clusterSuccessThresholdMs);
   }
 
-  async reconcileOnce(): Promise<PassReport> {
+  /** `abandon` aborts the pass at its next safe point (between steps, never inside a commit and its push). */
+  async reconcileOnce(abandon?: AbortSignal): Promise<PassReport> {
+    this.assignment = this.opts.shard?.();
     try {
-      const report = await this.pass();
+      const report = await this.pass(abandon);
       this.opts.telemetry.passCompleted(report);
       return report;
     } catch (err) {
@@ -149,7 +162,7 @@ export class Reconciler {
     }
   }
 
-  private async pass(): Promise<PassReport> {
+  private async pass(abandon: AbortSignal | undefined): Promise<PassReport> {
     const { telemetry } = this.opts;
     const source = await this.readSource();
     const observed = await timed(telemetry, 'observe', () => this.observeClusters(source));
@@ -158,22 +171,25 @@ export class Reconciler {
     // Preparing, the write-ahead intent commit and applying are one stage: the time until the clusters hold the fleet.
     const applied = telemetry.stageStarted('apply');
     const prepared = await this.prepareClusters(source, observed, placement, rules, notices);
+    throwIfAbandoned(abandon, 'recording intent');
     const intent = await this.recordIntent(source, prepared);
     const base = { tip: source.tip, rescheduled: placement.rescheduled, problems: [...source.fleet.errors, ...placement.render.problems], notices };
     if (intent.kind === 'superseded') {
       applied();
       this.opts.log('info', `branch moved to ${intent.tip.slice(0, 7)} with new desired state before applying; recomputing`);
-      return { ...base, outcome: 'superseded', clusters: observed.map((o) => clusterReport(o)), durationMs: this.elapsedSince(source.now) };
+      return { ...base, outcome: 'superseded', clusters: observed.filter((o) => this.owns(o.def.name)).map((o) => clusterReport(o)), durationMs: this.elapsedSince(source.now) };
     }
+    throwIfAbandoned(abandon, 'applying');
     const outcomes = await this.executeClusters(prepared, rules, placement, intent.mayCreate);
     applied();
+    throwIfAbandoned(abandon, 'recording status');
     const report = await timed(telemetry, 'record', () => this.recordStatus(source, intent.base, observed, placement, outcomes, orphaned, base));
     return { ...report, intentCommit: intent.commit, durationMs: this.elapsedSince(source.now), ...this.wakeUp() };
   }
 
   /** Whether a cluster answers differently from the last pass (see ClusterReadiness.readinessChanged). */
   readinessChanged(): Promise<boolean> {
-    return this.readiness.readinessChanged(this.knownClusters);
+    return this.readiness.readinessChanged(this.knownClusters.filter((c) => this.owns(c.name)));
   }
 
   private wakeUp(): { nextWakeAt?: number } {
@@ -199,9 +215,14 @@ export class Reconciler {
     const limit = pLimit(this.opts.clusterConcurrency);
     const { fleet } = source;
     const capacityIntervalMs = fleet.settings.summaryIntervalSeconds * 1000;
-    const observed = await Promise.all(fleet.clusters.map((c) => limit(() => this.readiness.observe(c, fleet.clusterStatuses.get(c.name), source.now, capacityIntervalMs))));
+    const observed = await Promise.all(
+      fleet.clusters.map((c) =>
+        this.owns(c.name) ? limit(() => this.readiness.observe(c, fleet.clusterStatuses.get(c.name), source.now, capacityIntervalMs)) : recordedCluster(c, fleet.clusterStatuses.get(c.name)),
+      ),
+    );
     this.knownClusters = fleet.clusters;
     for (const o of observed) {
+      if (!this.owns(o.def.name)) continue;
       applyTaintPolicies(o, fleet.clusterStatuses.get(o.def.name), fleet.clusterTaintPolicies, source.now);
       fleet.clusterStatuses.set(o.def.name, o.status);
     }
@@ -314,7 +335,7 @@ export class Reconciler {
     base: Omit<PassReport, 'outcome' | 'clusters' | 'durationMs'>,
   ): Promise<Omit<PassReport, 'durationMs'>> {
     const { log } = this.opts;
-    const clusters = observed.map((o) => clusterReport(o, outcomes.get(o.def.name)?.changeSet));
+    const clusters = observed.filter((o) => this.owns(o.def.name)).map((o) => clusterReport(o, outcomes.get(o.def.name)?.changeSet));
     for (const o of outcomes.values()) if (o.changeSet.pruneBlocked) base.notices.push(o.changeSet.pruneBlocked);
     const blips = { clusters: new Set(observed.filter((o) => o.ready && !o.probe.ready).map((o) => o.def.name)), previous: source.fleet.placements };
     const observations = observePlacements(placement.decisions, outcomes, placement.templates, blips, source.now.toISOString());
@@ -337,10 +358,16 @@ export class Reconciler {
       const current = source.statusFiles.get(path);
       if (current) wanted.set(path, new TextDecoder().decode(current));
     }
-    const writes = statusWrites(source.statusFiles, wanted, OWNED_STATUS_PREFIXES);
+    const { assignment } = this;
+    const writes = assignment ? shardStatusWrites(source.statusFiles, wanted, assignment) : statusWrites(source.statusFiles, wanted, OWNED_STATUS_PREFIXES);
     let outcome: CommitOutcome = { kind: 'unchanged' };
     if (writes.length > 0) {
-      outcome = await this.opts.repo.commitStatus(commitBase, writes, statusCommitMessage(source.tip, source.observed, writes, clusters, base.notices, base.problems));
+      // Shards share placement files: on any other parent than the tip read (an intent commit, which may itself
+      // have been rebased, or a race), their part is merged again into that parent's files.
+      const writesAt: StatusWrite[] | StatusWritesAt = assignment
+        ? async (parent) => (parent === source.tip ? writes : shardStatusWrites(await this.statusFilesAt(parent), wanted, assignment))
+        : writes;
+      outcome = await this.opts.repo.commitStatus(commitBase, writesAt, statusCommitMessage(source.tip, source.observed, writes, clusters, base.notices, base.problems));
       if (outcome.kind === 'superseded') log('info', `branch moved to ${outcome.tip.slice(0, 7)} with new desired state; recomputing`);
     }
     for (const c of clusters) {
@@ -349,6 +376,15 @@ export class Reconciler {
     for (const p of base.problems) log('warn', formatProblem(p));
     for (const n of base.notices) log('warn', n);
     return { ...base, outcome: outcome.kind, statusCommit: outcome.kind === 'committed' ? outcome.commit : undefined, clusters };
+  }
+
+  private owns(cluster: string): boolean {
+    return !this.assignment || ownsCluster(this.assignment, cluster);
+  }
+
+  private async statusFilesAt(commit: string): Promise<Map<string, Uint8Array>> {
+    const snapshot = await this.opts.repo.readFleet(commit);
+    return new Map(snapshot.files.filter((f) => f.path.startsWith('status/')).map((f) => [f.path, f.content]));
   }
 
   private elapsedSince(start: Date): number {

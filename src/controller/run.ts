@@ -10,6 +10,7 @@ import type { Logger, PassReport, Reconciler } from './reconcile.js';
 import { FleetWatcher } from '../observe/watch.js';
 import { UsageError } from '../model/errors.js';
 import { errorFields, passFigures } from './log-fields.js';
+import { PassAbandonedError } from '../coordination/abandon.js';
 
 export interface RunOptions {
   reconciler: Reconciler;
@@ -23,6 +24,8 @@ export interface RunOptions {
   watch?: boolean;
   log: Logger;
   signal?: AbortSignal;
+  /** Abandons the pass in flight at its next safe point (leadership lost); `signal` only stops the loop after it. */
+  abandonSignal?: AbortSignal;
   onPass?: (report: PassReport) => void;
 }
 
@@ -88,12 +91,16 @@ export async function runController(opts: RunOptions): Promise<RunResult> {
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
           error = undefined;
-          last = await reconciler.reconcileOnce();
+          last = await reconciler.reconcileOnce(opts.abandonSignal);
           clusterWatcher?.update(reconciler.watchTargets);
           opts.onPass?.(last);
           log('info', summarize(last), { pass: passFigures(last) });
           if (last.outcome !== 'superseded') break;
         } catch (err) {
+          if (err instanceof PassAbandonedError) {
+            log('warn', err.message);
+            break;
+          }
           // A failed fetch or push: nothing was pruned on its account; try again next tick.
           error = err as Error;
           log('error', `reconcile failed: ${error.message}`, errorFields(error));

@@ -106,6 +106,11 @@ export interface FileChange {
 }
 
 export type StatusWrite = { path: string; content: Uint8Array | null };
+/**
+ * Writes computed against the commit they go on top of: called again with the new tip when the push raced
+ * another writer, so writers that share a file (shards merging a placement file) merge instead of clobbering.
+ */
+export type StatusWritesAt = (parent: string) => Promise<StatusWrite[]>;
 /** A tree edit: new content, or an object already in the repository (kept with its mode). */
 type TreeWrite = StatusWrite | { path: string; entry: EntryRef };
 
@@ -327,11 +332,12 @@ export class FleetRepository {
    * again; otherwise the outcome is `superseded` and the caller recomputes from the new tip, so that
    * every status commit is a pure function of its own desired state.
    */
-  async commitStatus(base: string, writes: StatusWrite[], message: string, maxAttempts = 5): Promise<CommitOutcome> {
+  async commitStatus(base: string, writesAt: StatusWrite[] | StatusWritesAt, message: string, maxAttempts = 5): Promise<CommitOutcome> {
     return this.withWriteLock(async () => {
       const fingerprint = await this.desiredFingerprint(base);
       let parent = base;
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        const writes = typeof writesAt === 'function' ? await writesAt(parent) : writesAt;
         const { commit: parentCommit } = await git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid: parent, cache: this.cache });
         const { tree, blobs } = await updateTree({ fs: this.io.fs, gitdir: this.gitdir, cache: this.cache }, parentCommit.tree, writes);
         if (tree === parentCommit.tree) return { kind: 'unchanged' } as const;

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FleetSource } from '../../src/controller/reconcile.js';
-import type { CommitOutcome, FleetSnapshot, StatusWrite } from '../../src/git/repo.js';
+import type { CommitOutcome, FleetSnapshot, StatusWrite, StatusWritesAt } from '../../src/git/repo.js';
 import { observedTrailer } from '../../src/model/trailers.js';
 
 interface Commit {
@@ -61,7 +61,7 @@ export class MemoryFleetSource implements FleetSource {
     return { commit, files: [...c.files].map(([path, content]) => ({ path, content })), symlinks: [], desiredFingerprint: fingerprint(c) };
   }
 
-  async commitStatus(base: string, writes: StatusWrite[], message: string): Promise<CommitOutcome> {
+  async commitStatus(base: string, writesAt: StatusWrite[] | StatusWritesAt, message: string): Promise<CommitOutcome> {
     if (this.failNextCommit) {
       const err = this.failNextCommit;
       this.failNextCommit = undefined;
@@ -69,10 +69,17 @@ export class MemoryFleetSource implements FleetSource {
     }
     this.beforePublish?.();
     this.beforePublish = undefined;
+    const desired = fingerprint(this.byId(base));
     let parent = this.byId(base);
-    if (parent !== this.tip) {
-      if (fingerprint(this.tip) !== fingerprint(parent)) return { kind: 'superseded', tip: this.tip.id };
-      parent = this.tip;
+    let writes: StatusWrite[];
+    // A writer computing against its parent yields; another may commit meanwhile, as on a real server.
+    for (;;) {
+      if (parent !== this.tip) {
+        if (fingerprint(this.tip) !== desired) return { kind: 'superseded', tip: this.tip.id };
+        parent = this.tip;
+      }
+      writes = typeof writesAt === 'function' ? await writesAt(parent.id) : writesAt;
+      if (parent === this.tip) break;
     }
     const files = new Map(parent.files);
     for (const w of writes) {
