@@ -353,7 +353,8 @@ export class FleetRepository {
         const tip = published.tip;
         if ((await this.desiredFingerprint(tip)) !== fingerprint) return { kind: 'superseded', tip } as const;
         parent = tip;
-        await this.io.sleep(retryDelayMs(attempt, this.io.random()));
+        const wait = retryDelayMs(attempt, this.io.random());
+        if (wait > 0) await this.io.sleep(wait);
       }
       throw new SourceError('E_PUSH_RETRIES', `could not publish the status commit after ${maxAttempts} attempts: the branch keeps moving`, {});
     });
@@ -637,12 +638,13 @@ export class FleetRepository {
 }
 
 /**
- * The wait before retry `attempt` (1-based): random in [0, 25 ms × 2^attempt), "full jitter". The fetch that
- * precedes a retry already spaces writers by a round trip; the jitter only has to break lock-step, and keeping it
- * short lets a burst of pushes settle in well under a second or two rather than several.
+ * The wait after failed attempt `attempt` (1-based): none after the first, then random in [0, 25 ms × 2^(attempt-1)),
+ * "full jitter". The fetch that precedes a retry already spaces writers by a round trip, so the first retry goes at
+ * once; the jitter after it only has to break lock-step with writers that keep colliding, and staying short lets a
+ * burst of pushes settle in well under a second or two rather than several.
  */
 export function retryDelayMs(attempt: number, random: number): number {
-  return Math.floor(random * RETRY_BASE_MS * 2 ** attempt);
+  return attempt <= 1 ? 0 : Math.floor(random * RETRY_BASE_MS * 2 ** (attempt - 1));
 }
 
 /** Never print credentials embedded in a URL. */
