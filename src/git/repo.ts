@@ -406,7 +406,13 @@ export class FleetRepository {
       return { type, content: object as Uint8Array };
     };
     const objects: PackObject[] = [await read(commit)];
-    for (const o of added) objects.push(o.type === 'existing' ? await read(o.oid) : o);
+    // Two files with the same content are one object, and a pack should hold each object once.
+    const seen = new Set<string>();
+    for (const o of added) {
+      if (seen.has(o.oid)) continue;
+      seen.add(o.oid);
+      objects.push(o.type === 'existing' ? await read(o.oid) : o);
+    }
     return objects;
   }
 

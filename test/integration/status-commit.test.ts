@@ -105,6 +105,7 @@ describe('a status commit of many files', () => {
     expect(added.sort()).toEqual(expected.sort());
   });
 
+  // The writes include two files of the same content (status/rebalancers/r<n>.yaml, status/clusters-summary.yaml).
   it('pushed to a remote behind git http-backend gives the server the tree real git gives, and nothing missing', async () => {
     const server = await startGitHttpServer(root);
     try {
