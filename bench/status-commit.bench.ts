@@ -107,7 +107,8 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
   // Not awaited: isomorphic-git's client keeps its connections alive, and the process ends with the run anyway.
   void server.close();
-});
+  // Removing two repositories of 5,000 files each outlasts the default hook timeout on a busy machine.
+}, 120_000);
 
 describe(`status commit: ${STATUS_FILES} changed files in a ${TOTAL_FILES}-file repository`, () => {
   bench('native: write the files only', () => writeNextRound(nativeLocal), opts);

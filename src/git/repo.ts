@@ -8,7 +8,7 @@
  */
 import nodeFs, { type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import git, { Errors, type HttpClient, type PromiseFsClient, type TreeEntry } from 'isomorphic-git';
+import git, { type HttpClient, type PromiseFsClient, type TreeEntry } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import { GitIndexManager } from 'isomorphic-git/managers';
 import { FileSystem } from 'isomorphic-git/models';
@@ -19,7 +19,8 @@ import { SourceError } from '../model/errors.js';
 import { sha256Hex } from '../util/canonical.js';
 import { DESIRED_ROOTS, isFleetPath, isRemoteSource } from '../source/paths.js';
 import { guardObjectRead, isObjectError, reasonOf } from './objects.js';
-import { updateTree } from './status-tree.js';
+import { pushCommit, type PackObject, type PushResult } from './push.js';
+import { updateTree, type AddedObject } from './status-tree.js';
 import { resolveRevision, show } from './revision.js';
 import type { EntryRef, TreeChange } from './tree-changes.js';
 export { isRemoteSource };
@@ -190,12 +191,12 @@ export class FleetRepository {
     return this.remoteUrl ? this.withWriteLock(() => this.fetchTip()) : this.localTip();
   }
 
-  /** Fetch without taking the write lock: for callers that already hold it. */
-  private async fetchTip(): Promise<string> {
+  /** Fetch without taking the write lock: for callers that already hold it (`moved`: the branch is known to have moved). */
+  private async fetchTip(moved = false): Promise<string> {
     const url = this.remoteUrl ?? '';
     try {
       // A quiet tick asks the server for one ref (a single request) and fetches only when it moved.
-      const known = await git.resolveRef({ fs: this.io.fs, gitdir: this.gitdir, ref: `refs/remotes/origin/${this.branch}` }).catch(() => undefined);
+      const known = moved ? undefined : await git.resolveRef({ fs: this.io.fs, gitdir: this.gitdir, ref: `refs/remotes/origin/${this.branch}` }).catch(() => undefined);
       if (known) {
         const refs = await git.listServerRefs({
           http: this.io.http,
@@ -339,7 +340,7 @@ export class FleetRepository {
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         const writes = typeof writesAt === 'function' ? await writesAt(parent) : writesAt;
         const { commit: parentCommit } = await git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid: parent, cache: this.cache });
-        const { tree, blobs } = await updateTree({ fs: this.io.fs, gitdir: this.gitdir, cache: this.cache }, parentCommit.tree, writes);
+        const { tree, blobs, added } = await updateTree({ fs: this.io.fs, gitdir: this.gitdir, cache: this.cache }, parentCommit.tree, writes);
         if (tree === parentCommit.tree) return { kind: 'unchanged' } as const;
         const now = { timestamp: Math.floor(this.io.now().getTime() / 1000), timezoneOffset: 0 };
         const oid = await git.writeCommit({
@@ -353,53 +354,46 @@ export class FleetRepository {
             message: message.endsWith('\n') ? message : `${message}\n`,
           },
         });
-        const published = await this.publish(parent, oid, (dir) => this.refreshCheckedOutStatus(dir, writes, blobs));
+        const published = await this.publish(parent, oid, added, (dir) => this.refreshCheckedOutStatus(dir, writes, blobs));
         if (published === 'ok') return { kind: 'committed', commit: oid, attempts: attempt } as const;
         const tip = published.tip;
         if ((await this.desiredFingerprint(tip)) !== fingerprint) return { kind: 'superseded', tip } as const;
         parent = tip;
-        await this.io.sleep(retryDelayMs(attempt, this.io.random()));
+        const wait = retryDelayMs(attempt, this.io.random());
+        if (wait > 0) await this.io.sleep(wait);
       }
       throw new SourceError('E_PUSH_RETRIES', `could not publish the status commit after ${maxAttempts} attempts: the branch keeps moving`, {});
     });
   }
 
-  private async publish(parent: string, oid: string, refreshWorktree: (dir: string) => Promise<void>): Promise<'ok' | { tip: string }> {
+  private async publish(parent: string, oid: string, added: AddedObject[], refreshWorktree: (dir: string) => Promise<void>): Promise<'ok' | { tip: string }> {
     const ref = `refs/heads/${this.branch}`;
     if (this.remoteUrl) {
-      await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref, value: oid, force: true });
+      let result: PushResult;
       try {
-        const res = await git.push({
-          fs: this.io.fs,
+        result = await pushCommit({
           http: this.io.http,
-          gitdir: this.gitdir,
-          remote: 'origin',
-          ref: this.branch,
-          remoteRef: this.branch,
+          url: this.remoteUrl,
           onAuth: () => this.credentials(),
           onAuthFailure: () => ({ cancel: true }),
-          cache: this.cache,
+          ref,
+          oldOid: parent,
+          newOid: oid,
+          objects: () => this.packObjects(oid, added),
         });
-        if (res.ok) {
-          await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref: `refs/remotes/origin/${this.branch}`, value: oid, force: true });
-          return 'ok';
-        }
-        throw new SourceError('E_PUSH', `push rejected: ${JSON.stringify(res.refs)}`, {});
       } catch (err) {
-        // The local branch must not keep a commit the server never took: revisions such as HEAD~1 start from it.
-        await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref, value: parent, force: true });
-        if (err instanceof Errors.PushRejectedError) {
-          // Someone pushed first and our client noticed: fetch and let the caller decide.
-          return { tip: await this.fetchTip() };
-        }
-        if (err instanceof Errors.GitPushError) {
-          // The server refused the ref update. If the branch moved under us, that was a race like the one above;
-          // otherwise it is a real refusal (a hook, permissions) and must surface.
-          const tip = await this.fetchTip();
-          if (tip !== parent) return { tip };
-        }
-        throw err instanceof SourceError ? err : new SourceError('E_PUSH', `push to ${redact(this.remoteUrl)}: ${(err as Error).message}`, {}, { cause: err });
+        throw new SourceError('E_PUSH', `push to ${redact(this.remoteUrl)}: ${reasonOf(err)}`, {}, { cause: err });
       }
+      if (result.kind === 'pushed') {
+        // Only now does the local branch take the commit: revisions such as HEAD~1 start from it.
+        for (const r of [ref, `refs/remotes/origin/${this.branch}`]) await git.writeRef({ fs: this.io.fs, gitdir: this.gitdir, ref: r, value: oid, force: true });
+        return 'ok';
+      }
+      // Someone pushed first (seen in the advertisement, or by the server's check of the old id): fetch and let
+      // the caller decide. A refusal with the branch still at our parent is a real one (a hook, permissions).
+      const tip = await this.fetchTip(true);
+      if (result.kind === 'moved' || tip !== parent) return { tip };
+      throw new SourceError('E_PUSH', `push to ${redact(this.remoteUrl)} refused: ${result.reason}`, {});
     }
     // Local repository: move the branch only if nobody committed since we read it.
     const current = await git.resolveRef({ fs: this.io.fs, gitdir: this.gitdir, ref });
@@ -408,6 +402,24 @@ export class FleetRepository {
     const dir = await this.checkedOutWorktree();
     if (dir) await refreshWorktree(dir);
     return 'ok';
+  }
+
+  /** The objects a push of `commit` sends: the commit itself and what its tree added to its parent's. */
+  private async packObjects(commit: string, added: AddedObject[]): Promise<PackObject[]> {
+    const read = async (oid: string): Promise<PackObject> => {
+      const { type, object } = await guardObjectRead('object', oid, () => git.readObject({ fs: this.io.fs, gitdir: this.gitdir, oid, format: 'content', cache: this.cache }));
+      if (type !== 'commit' && type !== 'tree' && type !== 'blob') throw new SourceError('E_PUSH', `object ${oid} is a ${type}, not part of a commit`, {});
+      return { type, content: object as Uint8Array };
+    };
+    const objects: PackObject[] = [await read(commit)];
+    // Two files with the same content are one object, and a pack should hold each object once.
+    const seen = new Set<string>();
+    for (const o of added) {
+      if (seen.has(o.oid)) continue;
+      seen.add(o.oid);
+      objects.push(o.type === 'existing' ? await read(o.oid) : o);
+    }
+    return objects;
   }
 
   /** The working tree when this branch is checked out in it: moving the branch must then update both. */
@@ -497,14 +509,14 @@ export class FleetRepository {
     return this.withWriteLock(async () => {
       const { commit: baseCommit } = await git.readCommit({ fs: this.io.fs, gitdir: this.gitdir, oid: base, cache: this.cache });
       const writes: TreeWrite[] = changes.map((c) => (c.entry ? { path: c.path, entry: c.entry } : { path: c.path, content: null }));
-      const { tree } = await updateTree({ fs: this.io.fs, gitdir: this.gitdir, cache: this.cache }, baseCommit.tree, writes);
+      const { tree, added } = await updateTree({ fs: this.io.fs, gitdir: this.gitdir, cache: this.cache }, baseCommit.tree, writes);
       const now = { timestamp: Math.floor(this.io.now().getTime() / 1000), timezoneOffset: 0 };
       const oid = await git.writeCommit({
         fs: this.io.fs,
         gitdir: this.gitdir,
         commit: { tree, parent: [base], author: { ...author, ...now }, committer: { ...committer, ...now }, message: message.endsWith('\n') ? message : `${message}\n` },
       });
-      const published = await this.publish(base, oid, (dir) => this.refreshCheckedOut(dir, writes));
+      const published = await this.publish(base, oid, added, (dir) => this.refreshCheckedOut(dir, writes));
       return published === 'ok' ? { kind: 'committed', commit: oid } : { kind: 'moved', tip: published.tip };
     });
   }
@@ -638,12 +650,13 @@ export class FleetRepository {
 }
 
 /**
- * The wait before retry `attempt` (1-based): random in [0, 25 ms × 2^attempt), "full jitter". The fetch that
- * precedes a retry already spaces writers by a round trip; the jitter only has to break lock-step, and keeping it
- * short lets a burst of pushes settle in well under a second or two rather than several.
+ * The wait after failed attempt `attempt` (1-based): none after the first, then random in [0, 25 ms × 2^(attempt-1)),
+ * "full jitter". The fetch that precedes a retry already spaces writers by a round trip, so the first retry goes at
+ * once; the jitter after it only has to break lock-step with writers that keep colliding, and staying short lets a
+ * burst of pushes settle in well under a second or two rather than several.
  */
 export function retryDelayMs(attempt: number, random: number): number {
-  return Math.floor(random * RETRY_BASE_MS * 2 ** attempt);
+  return attempt <= 1 ? 0 : Math.floor(random * RETRY_BASE_MS * 2 ** (attempt - 1));
 }
 
 /** Never print credentials embedded in a URL. */

@@ -35,7 +35,16 @@ export interface TreeUpdate {
   tree: string;
   /** The blob id of every path written with content, for the index of a checked-out branch. */
   blobs: Map<string, string>;
+  /**
+   * Every object the new tree needs that the base tree did not have: the blobs and trees written, and the
+   * existing objects newly placed in it (submodules aside). With the base's closure, that is the whole new tree;
+   * a push sends exactly these.
+   */
+  added: AddedObject[];
 }
+
+/** An object the update wrote (with its content), or an existing one it placed (id only: read it to send it). */
+export type AddedObject = { type: ObjectType; oid: string; content: Uint8Array } | { type: 'existing'; oid: string };
 
 type ObjectType = 'blob' | 'tree';
 
@@ -55,7 +64,9 @@ export async function updateTree(store: ObjectStore, base: string | undefined, w
   const limit = pLimit(WRITE_CONCURRENCY);
   const pending: Promise<void>[] = [];
   const blobs = new Map<string, string>();
+  const added: AddedObject[] = [];
   const schedule = (type: ObjectType, wrapped: Buffer, oid: string) => {
+    added.push({ type, oid, content: wrapped.subarray(wrapped.indexOf(0) + 1) });
     pending.push(limit(() => writeWrapped(store, type, wrapped, oid)));
   };
 
@@ -68,6 +79,8 @@ export async function updateTree(store: ObjectStore, base: string | undefined, w
         continue;
       }
       if (!(content instanceof Uint8Array)) {
+        // A submodule's commit lives in another repository: nobody sends it.
+        if (byName.get(name)?.oid !== content.oid && content.mode !== '160000') added.push({ type: 'existing', oid: content.oid });
         byName.set(name, { mode: content.mode, path: name, oid: content.oid, type: content.mode === '160000' ? 'commit' : 'blob' });
         continue;
       }
@@ -94,7 +107,7 @@ export async function updateTree(store: ObjectStore, base: string | undefined, w
 
   const { oid } = await rebuild(base, groupByDirectory(writes), '');
   await Promise.all(pending);
-  return { tree: oid, blobs };
+  return { tree: oid, blobs, added };
 }
 
 function groupByDirectory(writes: readonly PathWrite[]): DirChanges {

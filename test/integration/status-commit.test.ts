@@ -1,13 +1,15 @@
 /**
  * A status commit of many files, checked against real git: the same change made by `git add -A` gives the same
  * tree id, the checked-out copy is clean with an index whose stat data matches the files, `git fsck --strict`
- * passes, and a small change writes only the objects it changed.
+ * passes, a small change writes only the objects it changed, and the pack Flotilla builds for a push is one a
+ * real `git http-backend` takes whole.
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetRepository, type StatusWrite } from '../../src/git/repo.js';
+import { startGitHttpServer } from '../support/git-http-server.js';
 import { createBareRepo, gitCmd } from '../support/git.js';
 
 let root: string;
@@ -101,5 +103,30 @@ describe('a status commit of many files', () => {
     const commit = out.kind === 'committed' ? out.commit : '';
     const expected = [commit, `${commit}^{tree}`, `${commit}:status`, `${commit}:status/clusters`, `${commit}:${clusterPath(5)}`].map((r) => gitCmd(dir, 'rev-parse', r));
     expect(added.sort()).toEqual(expected.sort());
+  });
+
+  // The writes include two files of the same content (status/rebalancers/r<n>.yaml, status/clusters-summary.yaml).
+  it('pushed to a remote behind git http-backend gives the server the tree real git gives, and nothing missing', async () => {
+    const server = await startGitHttpServer(root);
+    try {
+      const served = join(root, 'served.git');
+      gitCmd(root, 'clone', '-q', '--bare', origin, served);
+      gitCmd(served, 'config', 'http.receivepack', 'true');
+      const native = join(root, 'served-native');
+      gitCmd(root, 'clone', '-q', origin, native);
+      const repo = await FleetRepository.open({ source: `${server.url}/served.git`, branch: 'main', cacheDir: join(root, 'cache-served') });
+      let tip = await repo.sync();
+      for (const round of [1, 2]) {
+        const writes = passWrites(round);
+        const out = await repo.commitStatus(tip, writes, `status: round ${round}`);
+        expect(out).toMatchObject({ kind: 'committed', attempts: 1 });
+        tip = out.kind === 'committed' ? out.commit : tip;
+        expect(gitCmd(served, 'rev-parse', 'main')).toBe(tip);
+        expect(gitCmd(served, 'rev-parse', `${tip}^{tree}`)).toBe(nativeTree(native, writes));
+      }
+      gitCmd(served, 'fsck', '--strict', '--no-dangling');
+    } finally {
+      await server.close();
+    }
   });
 });
