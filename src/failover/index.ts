@@ -7,6 +7,5 @@ export { applyEvictions } from './apply-evictions.js';
 export { settleEvictionTasks, type DroppedTask, type SettleOptions, type SettleReason, type SettledTasks } from './settle.js';
 export { degradedSinceFor } from './degraded.js';
 export { describeEvictions, clusterReadyNote, type EvictionEvent, type EvictionTimeline, type PurgeEvent } from './describe.js';
-export { effectiveTolerations, noExecuteTaints, taintSeenKey } from './tolerations.js';
-export { normalizePurgeMode } from './purge-mode.js';
+export { noExecuteTaints, taintSeenKey } from './tolerations.js';
 export { formatDuration } from './time.js';

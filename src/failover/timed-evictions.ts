@@ -17,8 +17,9 @@ import type { PlacementDecision } from '../model/placement.js';
 import { identityKey, type ObjectRef, type PolicyRef } from '../model/refs.js';
 import { policyKey, policyRef } from '../match/claim.js';
 import { formatTaint, toleratesTaint } from '../schedule/taints.js';
-import { effectiveTolerations, noExecuteTaints, taintSeenKey } from './tolerations.js';
-import { normalizePurgeMode } from './purge-mode.js';
+import { noExecuteTaints, taintSeenKey } from './tolerations.js';
+import { normalizePurgeMode } from '../model/eviction.js';
+import { effectiveTolerations } from '../schedule/taints.js';
 import { formatDuration, parseTime } from './time.js';
 
 export interface EvictionOrder {
@@ -73,7 +74,7 @@ export function timedEvictions(fleet: Fleet, decisions: readonly PlacementDecisi
     if (!policy) continue;
     const record = fleet.placements.get(identityKey(d.resource));
     const evicting = new Set([...(d.gracefulEvictionTasks ?? []), ...(record?.gracefulEvictionTasks ?? [])].map((t) => t.fromCluster));
-    const tolerations = effectiveTolerations(policy.spec, fleet.settings);
+    const tolerations = effectiveTolerations(policy.spec.placement, fleet.settings.defaultTolerationSeconds).all;
     for (const pc of d.clusters) {
       if (evicting.has(pc.name)) continue;
       const def = defs.get(pc.name);
