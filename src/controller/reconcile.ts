@@ -28,6 +28,7 @@ import { executeCluster, prepareCluster, type ApplyRules, type ClusterOutcome, t
 import type { ClusterConnector } from './clusters.js';
 import { applyTaintPolicies, ClusterReadiness, type ObservedCluster } from './observe-clusters.js';
 import { observePlacements } from './placement-status.js';
+import { failoverStep, type FailoverOutcome } from './failover-step.js';
 import { intentCommitMessage, OWNED_STATUS_PREFIXES, statusCommitMessage, statusWrites, wantedStatusFiles } from './status-commit.js';
 import { errorFields } from './log-fields.js';
 import { instrumentSource, NO_TELEMETRY, timed, type ControllerTelemetry } from './telemetry.js';
@@ -93,6 +94,7 @@ export interface PassReport {
 interface Memo {
   fingerprint: string;
   readiness: string;
+  tasks: string;
   decisions: PlacementDecision[];
   rebalancers: RebalancerOutcome[];
   render: RenderResult;
@@ -111,6 +113,7 @@ interface SourceState {
 interface Placement {
   decisions: PlacementDecision[];
   rebalancers: RebalancerOutcome[];
+  failover: Pick<FailoverOutcome, 'decidedPrunes' | 'timeline'>;
   render: RenderResult;
   rescheduled: boolean;
   templates: Map<string, ResourceTemplate>;
@@ -128,6 +131,10 @@ export class Reconciler {
   watchTargets: WatchTarget[] = [];
   /** The clusters of the last pass's fleet, for the readiness check between passes. */
   private knownClusters: Fleet['clusters'] = [];
+  /** When this controller first saw each NoExecute taint that carries no timeAdded (see failoverStep). */
+  private readonly taintFirstSeen = new Map<string, number>();
+  /** The next eviction or eviction-task deadline the last pass found. */
+  private failoverDueAt: number | null = null;
   private readonly opts: Required<Omit<ReconcilerOptions, 'log' | 'shard'>> & Pick<ReconcilerOptions, 'shard'> & { log: Logger };
   /** This pass's shards; undefined when the controller is not sharded. */
   private assignment?: ShardAssignment;
@@ -193,8 +200,8 @@ export class Reconciler {
   }
 
   private wakeUp(): { nextWakeAt?: number } {
-    const next = this.readiness.nextTransitionAt();
-    return next === null ? {} : { nextWakeAt: next };
+    const due = [this.readiness.nextTransitionAt(), this.failoverDueAt].filter((t): t is number => t !== null);
+    return due.length === 0 ? {} : { nextWakeAt: Math.min(...due) };
   }
 
   private async readSource(): Promise<SourceState> {
@@ -233,15 +240,23 @@ export class Reconciler {
     // Taints decide placements too (a policy may taint a cluster that is still Ready).
     const readiness = observed.map((o) => `${o.def.name}=${o.ready}${(o.status.taints ?? []).map((t) => `|${t.key}=${t.value ?? ''}:${t.effect}`).join('')}`).join(',');
     const templates = new Map(source.fleet.templates.map((t) => [identityKey(t.ref), t]));
-    const rescheduled = !this.memo || this.memo.fingerprint !== source.fingerprint || this.memo.readiness !== readiness;
+    // Recorded eviction tasks change what the scheduler does with a placement record, unlike the rest of status/.
+    const tasks = [...source.fleet.placements.values()].filter((r) => r.gracefulEvictionTasks?.length).map((r) => `${identityKey(r.resource)}=${canonicalJson(r.gracefulEvictionTasks)}`).join(',');
+    const rescheduled = !this.memo || this.memo.fingerprint !== source.fingerprint || this.memo.readiness !== readiness || this.memo.tasks !== tasks;
+    const { telemetry } = this.opts;
     if (rescheduled || !this.memo) {
-      const { telemetry } = this.opts;
       const { decisions, rebalancers } = timed(telemetry, 'schedule', () => scheduleWithCapacity(source.fleet, observed));
       const render = timed(telemetry, 'render', () => renderFleet(source.fleet, decisions, { cache: this.memo?.render.cache }));
-      this.memo = { fingerprint: source.fingerprint, readiness, decisions, rebalancers, render };
+      this.memo = { fingerprint: source.fingerprint, readiness, tasks, decisions, rebalancers, render };
     }
-    this.opts.telemetry.placementsDecided(this.memo.decisions);
-    return { decisions: this.memo.decisions, rebalancers: this.memo.rebalancers, render: this.memo.render, rescheduled, templates };
+    const memo = this.memo;
+    const reachable = new Set(observed.filter((o) => o.probe.ready).map((o) => o.def.name));
+    const clock = { nowMs: source.now.getTime(), firstSeenMs: this.taintFirstSeen, reachable };
+    const failover = failoverStep(source.fleet, memo, (fleet) => scheduleFleet(fleet, { explain: false }), clock);
+    const render = failover.changed ? timed(telemetry, 'render', () => renderFleet(source.fleet, failover.decisions, { cache: memo.render.cache })) : memo.render;
+    this.failoverDueAt = failover.nextDueAtMs;
+    this.opts.telemetry.placementsDecided(failover.decisions);
+    return { decisions: failover.decisions, rebalancers: failover.rebalancers, render, rescheduled: rescheduled || failover.changed, templates, failover };
   }
 
   private async prepareClusters(source: SourceState, observed: ObservedCluster[], placement: Placement, rules: ApplyRules, notices: string[]): Promise<PreparedCluster[]> {
@@ -367,7 +382,7 @@ export class Reconciler {
       const writesAt: StatusWrite[] | StatusWritesAt = assignment
         ? async (parent) => (parent === source.tip ? writes : shardStatusWrites(await this.statusFilesAt(parent), wanted, assignment))
         : writes;
-      outcome = await this.opts.repo.commitStatus(commitBase, writesAt, statusCommitMessage(source.tip, source.observed, writes, clusters, base.notices, base.problems));
+      outcome = await this.opts.repo.commitStatus(commitBase, writesAt, statusCommitMessage(source.tip, source.observed, writes, clusters, base.notices, base.problems, placement.failover.timeline));
       if (outcome.kind === 'superseded') log('info', `branch moved to ${outcome.tip.slice(0, 7)} with new desired state; recomputing`);
     }
     for (const c of clusters) {
@@ -375,6 +390,10 @@ export class Reconciler {
     }
     for (const p of base.problems) log('warn', formatProblem(p));
     for (const n of base.notices) log('warn', n);
+    for (const line of placement.failover.timeline) log('info', line.trim());
+    // An old copy waits for its replacement to be Healthy as recorded: a commit that recorded new health may be
+    // what lets it go, so look again at once rather than at the next poll.
+    if (outcome.kind === 'committed' && placement.decisions.some((d) => d.gracefulEvictionTasks?.length)) this.failoverDueAt = this.opts.now().getTime();
     return { ...base, outcome: outcome.kind, statusCommit: outcome.kind === 'committed' ? outcome.commit : undefined, clusters };
   }
 
@@ -435,6 +454,7 @@ function applyRulesFor(fleet: Fleet, placement: Placement, opts: { allowMassPrun
     canTakeOver: takeoverRule(fleet, placement.decisions, placement.templates),
     detectDrift: opts.detectDrift,
     driftReportOnly: (key) => (placement.templates.get(key)?.object.metadata.annotations?.[ANNOTATION_DRIFT] ?? '').toLowerCase() === 'report',
+    decidedPrunes: (cluster) => placement.failover.decidedPrunes.get(cluster) ?? new Set(),
   };
   return { rules, notices, orphaned: held.orphaned };
 }

@@ -58,11 +58,15 @@ export function statusCommitMessage(
   clusters: { name: string; ready: boolean; reason: string; changeSet?: ChangeSet }[],
   notices: string[],
   problems: Problem[],
+  timeline: readonly string[] = [],
 ): string {
   const count = (prefix: string) => writes.filter((w) => w.path.startsWith(prefix)).length;
   const parts = [plural(count('status/clusters/'), 'cluster'), plural(count('status/placements/'), 'placement')].filter(Boolean);
   if (parts.length === 0) parts.push('inventory');
-  const lines = [`flotilla: status of ${tip.slice(0, 7)} (${parts.join(', ')})`, ''];
+  // A failover step leads the message: `git log` is the incident's timeline.
+  const subject = timeline.length > 0 ? `flotilla: ${timeline[0]!.trim()}` : `flotilla: status of ${tip.slice(0, 7)} (${parts.join(', ')})`;
+  const lines = [subject, ''];
+  if (timeline.length > 0) lines.push(...timeline, `(status of ${tip.slice(0, 7)}: ${parts.join(', ')})`, '');
   for (const c of clusters) {
     const counts = new Map<string, number>();
     for (const e of c.changeSet?.entries ?? []) if (e.action !== 'unchanged') counts.set(e.action, (counts.get(e.action) ?? 0) + 1);

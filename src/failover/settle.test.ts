@@ -63,7 +63,7 @@ describe('settleEvictionTasks', () => {
   it('stamps a task without creationTimestamp with now and counts its grace period from then', () => {
     const { creationTimestamp: _, ...unstamped } = task({ gracePeriodSeconds: 60 });
     const settled = settleEvictionTasks([unstamped], options({}, T0 + 5000));
-    expect(settled.keep).toEqual([{ ...unstamped, creationTimestamp: new Date(T0 + 5000).toISOString() }]);
+    expect(settled.keep).toEqual([{ ...unstamped, creationTimestamp: '2026-03-01T12:00:05Z' }]);
     expect(settled.nextSettleAtMs).toBe(T0 + 65_000);
   });
 

@@ -40,7 +40,7 @@ export function settleEvictionTasks(tasks: readonly GracefulEvictionTask[], opti
   let nextSettleAtMs: number | null = null;
   for (const given of tasks) {
     const createdMs = parseTime(given.creationTimestamp);
-    const task = createdMs === undefined ? { ...given, creationTimestamp: new Date(options.nowMs).toISOString() } : given;
+    const task = createdMs === undefined ? { ...given, creationTimestamp: new Date(options.nowMs).toISOString().replace(/\.\d+Z$/, 'Z') } : given;
     const startMs = createdMs ?? options.nowMs;
     const expiresAtMs = startMs + (task.gracePeriodSeconds ?? timeoutSeconds) * 1000;
     const verdict = assess(task, expiresAtMs, options);

@@ -18,7 +18,7 @@ import { identityKey, type ObjectRef, type PolicyRef } from '../model/refs.js';
 import { policyKey, policyRef } from '../match/claim.js';
 import { formatTaint, toleratesTaint } from '../schedule/taints.js';
 import { noExecuteTaints, taintSeenKey } from './tolerations.js';
-import { normalizePurgeMode } from '../model/eviction.js';
+import { isEvictable, normalizePurgeMode } from '../model/eviction.js';
 import { effectiveTolerations } from '../schedule/taints.js';
 import { formatDuration, parseTime } from './time.js';
 
@@ -69,7 +69,7 @@ export function timedEvictions(fleet: Fleet, decisions: readonly PlacementDecisi
   let nextDueAtMs: number | null = null;
   for (const d of decisions) {
     // A dependency follows its workloads (propagateDeps): evicting the workload moves it.
-    if (!d.policy || (d.requiredBy && d.requiredBy.length > 0)) continue;
+    if (!d.policy || (d.requiredBy && d.requiredBy.length > 0) || !isEvictable(d.resource)) continue;
     const policy = policies.get(policyKey(d.policy));
     if (!policy) continue;
     const record = fleet.placements.get(identityKey(d.resource));

@@ -49,3 +49,11 @@ export function normalizePurgeMode(mode: string | undefined): PurgeMode {
   if (mode === 'Never') return 'Never';
   return 'Gracefully';
 }
+
+/**
+ * Namespaces are never evicted: Karmada keeps them in sync on every cluster outside its bindings, and deleting
+ * one deletes everything in it, including the old copies eviction tasks are keeping.
+ */
+export function isEvictable(ref: { apiVersion: string; kind: string }): boolean {
+  return !(ref.apiVersion === 'v1' && ref.kind === 'Namespace');
+}

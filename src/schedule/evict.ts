@@ -31,6 +31,8 @@ export interface EvictionRequest {
   purgeMode: PurgeMode;
   /** The template's replica count: tasks of templates without replicas carry no count. */
   replicas: number;
+  /** False for templates that are never evicted (see isEvictable); recorded tasks still count. */
+  evictable?: boolean;
 }
 
 function describeTask(task: GracefulEvictionTask): string {
@@ -50,7 +52,7 @@ export function planEvictions(ctx: ScheduleContext, req: EvictionRequest): Evict
   const clusters = [...(req.previous?.clusters ?? [])].sort((a, b) => compareStrings(a.name, b.name));
   for (const placed of clusters) {
     const view = ctx.clusterByName.get(placed.name);
-    if (!view || evicting.has(placed.name)) continue;
+    if (!view || evicting.has(placed.name) || req.evictable === false) continue;
     const taint = findUntoleratedNoExecuteTaint(view.taints, req.tolerations);
     if (taint === null) continue;
     const origin = taintOrigin(view, taint);

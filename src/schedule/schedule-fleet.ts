@@ -5,14 +5,13 @@
  */
 import type { Fleet, PlacementCluster, PlacementRecord, ResourceTemplate } from '../model/fleet.js';
 import type { PlacementDecision } from '../model/placement.js';
-import type { GracefulEvictionTask } from '../model/eviction.js';
 import type { Problem } from '../model/problem.js';
 import { compareProblems } from '../model/problem.js';
 import { compareRefs, compareStrings, formatRef, identityKey } from '../model/refs.js';
 import { claimPolicy, type PolicyClaim } from '../match/claim.js';
 import { compareTemplates, createScheduleContext, tolerationsOf, type ScheduleContext } from './context.js';
 import { consideredTolerations, planEvictions, replacements, type EvictionPlan } from './evict.js';
-import { normalizePurgeMode } from '../model/eviction.js';
+import { isEvictable, normalizePurgeMode, type GracefulEvictionTask } from '../model/eviction.js';
 import { dependencyRefs } from './dependencies.js';
 import { describeStrategy } from './assign.js';
 import { formatResourceUnits } from '../model/quantity.js';
@@ -128,6 +127,7 @@ function scheduleOne(ctx: ScheduleContext, triggers: Triggers, template: Resourc
     tolerations: tolerations.all,
     purgeMode: normalizePurgeMode(policy.spec.failover?.cluster?.purgeMode),
     replicas: replicas.count,
+    evictable: isEvictable(template.ref),
   });
   explanation.evictions = evictions.explanations;
   if (rebalanceNow.length === 0) {
