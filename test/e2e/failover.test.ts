@@ -16,8 +16,11 @@ import {
   deploymentYaml,
   fullyReady,
   namespaceFiles,
+  notReadyTaint,
+  placedAndReady as placedAndReadyOn,
   placedClusters,
   readyCondition,
+  recordedReady as recordedReadyIn,
   scheduledCondition,
   startFailoverFleet,
   tasksOf,
@@ -27,7 +30,6 @@ import {
 } from '../support/failover-fleet.js';
 import { memberClient } from './helpers.js';
 
-const NOT_READY_TAINT = 'cluster.karmada.io/not-ready';
 const FAILURE_THRESHOLD_MS = 5_000;
 /** Detection (threshold + probe) + a pass + a rollout, with room for a loaded machine. */
 const FAILOVER_DEADLINE_MS = 60_000;
@@ -63,23 +65,10 @@ async function startFleet(prefix: string, files: Record<string, string>): Promis
 
 const placementOf = (f: FailoverFleet, namespace: string, name: string) => f.file<PlacementDoc>(deploymentPlacementPath(namespace, name));
 const clusterStatusOf = (f: FailoverFleet, cluster: string) => f.file<ClusterStatusDoc>(clusterStatusFilePath(cluster));
-const notReadyTaint = (c: ClusterStatusDoc | undefined) => c?.status.taints?.find((t) => t.key === NOT_READY_TAINT && t.effect === 'NoExecute');
 const healthOn = (p: PlacementDoc | undefined, cluster: string) => p?.status.clusters?.find((c) => c.name === cluster)?.health;
 
 /** Until the placement is `expected` (as `name:replicas,…`) and each of its clusters runs that many Ready replicas. */
-async function placedAndReady(f: FailoverFleet, namespace: string, name: string, expected: string, timeoutMs = 90_000): Promise<PlacementDoc> {
-  return pollUntil(
-    `${namespace}/${name} placed ${expected} and Ready there`,
-    async () => {
-      const p = placementOf(f, namespace, name);
-      if (placedClusters(p) !== expected) return undefined;
-      for (const c of p!.spec.clusters) if (!fullyReady(await deploymentState(client(c.name), namespace, name), c.replicas)) return undefined;
-      return p;
-    },
-    timeoutMs,
-    500,
-  );
-}
+const placedAndReady = (f: FailoverFleet, namespace: string, name: string, expected: string, timeoutMs = 90_000) => placedAndReadyOn(f, client, { namespace, name }, expected, timeoutMs);
 
 /** Until the controller has finished `n` more passes than it had when called (a pass is the unit of decision). */
 async function morePasses(f: FailoverFleet, n: number): Promise<void> {
@@ -95,18 +84,7 @@ async function deploymentOn(member: string, namespace: string, name: string) {
   return pollUntil(`${member} to answer`, async () => (await deploymentState(client(member), namespace, name)) ?? null, 30_000, 250);
 }
 
-/** Until the member is recorded Ready again, without the not-ready taint. */
-async function recordedReady(f: FailoverFleet, member: string): Promise<void> {
-  await pollUntil(
-    `${member} recorded Ready`,
-    async () => {
-      const c = clusterStatusOf(f, member);
-      return readyCondition(c)?.status === 'True' && !notReadyTaint(c) ? true : undefined;
-    },
-    60_000,
-    500,
-  );
-}
+const recordedReady = (f: FailoverFleet, member: string) => recordedReadyIn(f, member, 60_000);
 
 beforeAll(async () => {
   for (const m of inject('members')) clients.set(m, await memberClient(m));

@@ -6,13 +6,17 @@
  */
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import type { PassReport, ReconcilerOptions } from '../../src/controller/reconcile.js';
 import { runController } from '../../src/controller/run.js';
 import { TEMPLATE_DIR } from '../../src/cli/init.js';
 import type { ClusterApi } from '../../src/kube/cluster-api.js';
+import { ClusterClient } from '../../src/kube/client.js';
+import { KubeTransport } from '../../src/kube/transport.js';
 import type { ObjectRef } from '../../src/model/refs.js';
 import { placementPath } from '../../src/record/index.js';
+import { pollUntil } from '../../src/util/poll.js';
 import { controllerFor, startFleetRemote, type FleetRemote } from './fleet-remote.js';
 import { gitCmd } from './git.js';
 
@@ -200,3 +204,44 @@ export const placedClusters = (p: PlacementDoc | undefined): string => (p?.spec.
 export const tasksOf = (p: PlacementDoc | undefined): EvictionTaskDoc[] => p?.spec.gracefulEvictionTasks ?? [];
 export const scheduledCondition = (p: PlacementDoc | undefined) => p?.status.conditions.find((c) => c.type === 'Scheduled');
 export const readyCondition = (c: ClusterStatusDoc | undefined) => c?.status.conditions?.find((x) => x.type === 'Ready');
+
+export const NOT_READY_TAINT = 'cluster.karmada.io/not-ready';
+export const notReadyTaint = (c: ClusterStatusDoc | undefined) => c?.status.taints?.find((t) => t.key === NOT_READY_TAINT && t.effect === 'NoExecute');
+
+/**
+ * A client for one member, connected the way the controller connects (client-node reads the kubeconfig,
+ * requests are raw JSON), so the tests exercise the production path.
+ */
+export async function kubeconfigClient(kubeconfig: string, context: string): Promise<ClusterClient> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return new ClusterClient(context, await KubeTransport.fromKubeConfig(kc, context, { timeoutMs: 10_000 }));
+}
+
+/** Until the placement is `expected` (as `name:replicas,…`) and each of its clusters runs that many Ready replicas. */
+export async function placedAndReady(f: FailoverFleet, clientOf: (member: string) => ClusterApi, ref: { namespace: string; name: string }, expected: string, timeoutMs: number, intervalMs = 500): Promise<PlacementDoc> {
+  return pollUntil(
+    `${ref.namespace}/${ref.name} placed ${expected} and Ready there`,
+    async () => {
+      const p = f.file<PlacementDoc>(deploymentPlacementPath(ref.namespace, ref.name));
+      if (placedClusters(p) !== expected) return undefined;
+      for (const c of p!.spec.clusters) if (!fullyReady(await deploymentState(clientOf(c.name), ref.namespace, ref.name), c.replicas)) return undefined;
+      return p;
+    },
+    timeoutMs,
+    intervalMs,
+  );
+}
+
+/** Until the member is recorded Ready again, without the not-ready taint. */
+export async function recordedReady(f: FailoverFleet, member: string, timeoutMs: number): Promise<void> {
+  await pollUntil(
+    `${member} recorded Ready`,
+    async () => {
+      const c = f.file<ClusterStatusDoc>(clusterStatusFilePath(member));
+      return readyCondition(c)?.status === 'True' && !notReadyTaint(c) ? true : undefined;
+    },
+    timeoutMs,
+    500,
+  );
+}
