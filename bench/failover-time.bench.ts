@@ -34,6 +34,7 @@ import {
   recordedReady,
   startFailoverFleet,
   tasksOf,
+  weightedPolicy,
   type FailoverFleet,
   type PlacementDoc,
 } from '../test/support/failover-fleet.js';
@@ -100,21 +101,7 @@ function fleetFiles(defaultTolerationSeconds: number): Record<string, string> {
     'fleet.yaml': settings.replace(toleration, `defaultTolerationSeconds: ${defaultTolerationSeconds}`),
     ...namespaceFiles(NS),
     [`workloads/${NS}/web.yaml`]: deploymentYaml(NS, 'web', 3),
-    [`policies/${NS}.yaml`]: `apiVersion: policy.karmada.io/v1alpha1
-kind: PropagationPolicy
-metadata: {name: web, namespace: ${NS}}
-spec:
-  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: web}]
-  placement:
-    clusterAffinity: {clusterNames: [member1, member2]}
-    replicaScheduling:
-      replicaSchedulingType: Divided
-      replicaDivisionPreference: Weighted
-      weightPreference:
-        staticWeightList:
-          - {targetCluster: {clusterNames: [member1]}, weight: 2}
-          - {targetCluster: {clusterNames: [member2]}, weight: 1}
-`,
+    [`policies/${NS}.yaml`]: weightedPolicy(NS, 'web', { member1: 2, member2: 1 }),
   };
 }
 

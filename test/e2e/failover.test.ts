@@ -24,6 +24,7 @@ import {
   scheduledCondition,
   startFailoverFleet,
   tasksOf,
+  weightedPolicy,
   type ClusterStatusDoc,
   type FailoverFleet,
   type PlacementDoc,
@@ -108,23 +109,7 @@ describe('Active-Active', () => {
   const files = {
     ...namespaceFiles(ns),
     [`workloads/${ns}/web.yaml`]: deploymentYaml(ns, 'web', 3),
-    [`policies/${ns}.yaml`]: `apiVersion: policy.karmada.io/v1alpha1
-kind: PropagationPolicy
-metadata: {name: web, namespace: ${ns}}
-spec:
-  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: web}]
-  placement:
-    clusterAffinity:
-      fieldSelector:
-        matchExpressions: [{key: region, operator: In, values: [eu-west]}]
-    replicaScheduling:
-      replicaSchedulingType: Divided
-      replicaDivisionPreference: Weighted
-      weightPreference:
-        staticWeightList:
-          - {targetCluster: {clusterNames: [member1]}, weight: 2}
-          - {targetCluster: {clusterNames: [member2]}, weight: 1}
-`,
+    [`policies/${ns}.yaml`]: weightedPolicy(ns, 'web', { member1: 2, member2: 1 }, { affinity: 'clusterAffinity: {fieldSelector: {matchExpressions: [{key: region, operator: In, values: [eu-west]}]}}' }),
   };
 
   it('moves a dead cluster share to the other eu-west cluster, keeps it there on recovery, and a WorkloadRebalancer restores the split', async () => {
@@ -273,27 +258,9 @@ spec:
 
 describe('application failover', () => {
   const ns = 'fo-app';
-  const policy = `apiVersion: policy.karmada.io/v1alpha1
-kind: PropagationPolicy
-metadata: {name: app, namespace: ${ns}}
-spec:
-  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: app}]
-  propagateDeps: true
-  placement:
-    clusterAffinity: {clusterNames: [member1, member2, member3]}
-    replicaScheduling:
-      replicaSchedulingType: Divided
-      replicaDivisionPreference: Weighted
-      weightPreference:
-        staticWeightList:
-          - {targetCluster: {clusterNames: [member1]}, weight: 1}
-          - {targetCluster: {clusterNames: [member2]}, weight: 1}
-          - {targetCluster: {clusterNames: [member3]}, weight: 1}
-  failover:
-    application:
-      decisionConditions: {tolerationSeconds: 5}
-      purgeMode: Gracefully
-`;
+  const policy = weightedPolicy(ns, 'app', { member1: 1, member2: 1, member3: 1 }, {
+    spec: '  propagateDeps: true\n  failover:\n    application:\n      decisionConditions: {tolerationSeconds: 5}\n      purgeMode: Gracefully\n',
+  });
   const crashOnMember2 = `apiVersion: policy.karmada.io/v1alpha1
 kind: OverridePolicy
 metadata: {name: crash-member2, namespace: ${ns}}
@@ -356,21 +323,7 @@ describe('drain by pull request', () => {
   const files = {
     ...namespaceFiles(ns),
     [`workloads/${ns}/cart.yaml`]: deploymentYaml(ns, 'cart', 4),
-    [`policies/${ns}.yaml`]: `apiVersion: policy.karmada.io/v1alpha1
-kind: PropagationPolicy
-metadata: {name: cart, namespace: ${ns}}
-spec:
-  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: cart}]
-  placement:
-    clusterAffinity: {clusterNames: [member1, member2]}
-    replicaScheduling:
-      replicaSchedulingType: Divided
-      replicaDivisionPreference: Weighted
-      weightPreference:
-        staticWeightList:
-          - {targetCluster: {clusterNames: [member1]}, weight: 1}
-          - {targetCluster: {clusterNames: [member2]}, weight: 1}
-`,
+    [`policies/${ns}.yaml`]: weightedPolicy(ns, 'cart', { member1: 1, member2: 1 }),
   };
 
   it('evacuates member2 on a one-line NoExecute taint, deleting nothing before the replacements are Ready', async () => {
@@ -404,21 +357,7 @@ describe('total failure', () => {
   const files = {
     ...namespaceFiles(ns),
     [`workloads/${ns}/ledger.yaml`]: deploymentYaml(ns, 'ledger', 2),
-    [`policies/${ns}.yaml`]: `apiVersion: policy.karmada.io/v1alpha1
-kind: PropagationPolicy
-metadata: {name: ledger, namespace: ${ns}}
-spec:
-  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: ledger}]
-  placement:
-    clusterAffinity: {clusterNames: [member1, member2]}
-    replicaScheduling:
-      replicaSchedulingType: Divided
-      replicaDivisionPreference: Weighted
-      weightPreference:
-        staticWeightList:
-          - {targetCluster: {clusterNames: [member1]}, weight: 1}
-          - {targetCluster: {clusterNames: [member2]}, weight: 1}
-`,
+    [`policies/${ns}.yaml`]: weightedPolicy(ns, 'ledger', { member1: 1, member2: 1 }),
   };
 
   it('keeps the placement and every object when all candidates are down, and reports Unschedulable', async () => {

@@ -162,6 +162,29 @@ spec:
   };
 }
 
+/**
+ * A PropagationPolicy dividing the Deployment `name` over the clusters of `weights` by those static weights.
+ * `affinity` replaces the default cluster affinity (the clusters named); `spec` adds lines under spec.
+ */
+export function weightedPolicy(namespace: string, name: string, weights: Record<string, number>, opts: { affinity?: string; spec?: string } = {}): string {
+  const clusters = Object.keys(weights);
+  const affinity = opts.affinity ?? `clusterAffinity: {clusterNames: [${clusters.join(', ')}]}`;
+  const weightList = clusters.map((c) => `          - {targetCluster: {clusterNames: [${c}]}, weight: ${weights[c]}}\n`).join('');
+  return `apiVersion: policy.karmada.io/v1alpha1
+kind: PropagationPolicy
+metadata: {name: ${name}, namespace: ${namespace}}
+spec:
+  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: ${name}}]
+${opts.spec ?? ''}  placement:
+    ${affinity}
+    replicaScheduling:
+      replicaSchedulingType: Divided
+      replicaDivisionPreference: Weighted
+      weightPreference:
+        staticWeightList:
+${weightList}`;
+}
+
 /** A Deployment whose pods the testbed makes Ready at once (no resource requests: capacity is never the issue). */
 export function deploymentYaml(namespace: string, name: string, replicas: number, extra: { progressDeadlineSeconds?: number; configMap?: string } = {}): string {
   const deadline = extra.progressDeadlineSeconds !== undefined ? `  progressDeadlineSeconds: ${extra.progressDeadlineSeconds}\n` : '';
