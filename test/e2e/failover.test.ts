@@ -7,10 +7,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { FAULT_LABEL, testbedStartMember, testbedStopMember } from '../../src/testbed/index.js';
+import { testbedStartMember, testbedStopMember } from '../../src/testbed/index.js';
 import { pollUntil } from '../../src/util/poll.js';
 import {
   clusterStatusFilePath,
+  crashLoopOn,
   deploymentPlacementPath,
   deploymentState,
   deploymentYaml,
@@ -261,17 +262,7 @@ describe('application failover', () => {
   const policy = weightedPolicy(ns, 'app', { member1: 1, member2: 1, member3: 1 }, {
     spec: '  propagateDeps: true\n  failover:\n    application:\n      decisionConditions: {tolerationSeconds: 5}\n      purgeMode: Gracefully\n',
   });
-  const crashOnMember2 = `apiVersion: policy.karmada.io/v1alpha1
-kind: OverridePolicy
-metadata: {name: crash-member2, namespace: ${ns}}
-spec:
-  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: app}]
-  overrideRules:
-    - targetCluster: {clusterNames: [member2]}
-      overriders:
-        plaintext:
-          - {path: "/spec/template/metadata/labels/${FAULT_LABEL.replace('/', '~1')}", operator: add, value: crashloop}
-`;
+  const crashOnMember2 = crashLoopOn('member2', ns, 'app');
 
   it('evicts the workload from the one cluster where it crash-loops, and deletes that copy only once the new one is Healthy', async () => {
     const f = await startFleet('app', {

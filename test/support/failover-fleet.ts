@@ -16,6 +16,7 @@ import { ClusterClient } from '../../src/kube/client.js';
 import { KubeTransport } from '../../src/kube/transport.js';
 import type { ObjectRef } from '../../src/model/refs.js';
 import { placementPath } from '../../src/record/index.js';
+import { FAULT_LABEL } from '../../src/testbed/index.js';
 import { pollUntil } from '../../src/util/poll.js';
 import { controllerFor, startFleetRemote, type FleetRemote } from './fleet-remote.js';
 import { gitCmd } from './git.js';
@@ -183,6 +184,21 @@ ${opts.spec ?? ''}  placement:
       weightPreference:
         staticWeightList:
 ${weightList}`;
+}
+
+/** An OverridePolicy labelling the Deployment's pods on one cluster so the testbed crash-loops them there only. */
+export function crashLoopOn(cluster: string, namespace: string, deployment: string): string {
+  return `apiVersion: policy.karmada.io/v1alpha1
+kind: OverridePolicy
+metadata: {name: crash-${cluster}, namespace: ${namespace}}
+spec:
+  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: ${deployment}}]
+  overrideRules:
+    - targetCluster: {clusterNames: [${cluster}]}
+      overriders:
+        plaintext:
+          - {path: "/spec/template/metadata/labels/${FAULT_LABEL.replace('/', '~1')}", operator: add, value: crashloop}
+`;
 }
 
 /** A Deployment whose pods the testbed makes Ready at once (no resource requests: capacity is never the issue). */
