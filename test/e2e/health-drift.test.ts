@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ClusterConnector } from '../../src/controller/clusters.js';
 import type { PassReport, Reconciler } from '../../src/controller/reconcile.js';
 import { TEMPLATE_DIR } from '../../src/cli/init.js';
-import { FAULT_LABEL } from '../../src/testbed/index.js';
 import { pollUntil } from '../../src/util/poll.js';
+import { crashLoopOn } from '../support/failover-fleet.js';
 import { controllerFor, startFleetRemote, type FleetRemote } from '../support/fleet-remote.js';
 import { gitCmd } from '../support/git.js';
 import { getObject, memberClient, serverSideApply } from './helpers.js';
@@ -46,17 +46,7 @@ spec:
     clusterAffinity: {clusterNames: [member1, member2]}
     replicaScheduling: {replicaSchedulingType: Duplicated}
 `;
-const CRASH_ON_MEMBER2 = `apiVersion: policy.karmada.io/v1alpha1
-kind: OverridePolicy
-metadata: {name: crash-member2, namespace: obs}
-spec:
-  resourceSelectors: [{apiVersion: apps/v1, kind: Deployment, name: echo}]
-  overrideRules:
-    - targetCluster: {clusterNames: [member2]}
-      overriders:
-        plaintext:
-          - {path: "/spec/template/metadata/labels/${FAULT_LABEL.replace('/', '~1')}", operator: add, value: crashloop}
-`;
+const CRASH_ON_MEMBER2 = crashLoopOn('member2', 'obs', 'echo');
 
 const commit = (message: string, files: Record<string, string | null>): string => remote.commit(message, files);
 

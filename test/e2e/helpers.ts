@@ -1,18 +1,15 @@
-import { KubeConfig } from '@kubernetes/client-node';
 import { inject } from 'vitest';
-import { ClusterClient } from '../../src/kube/client.js';
-import { KubeTransport } from '../../src/kube/transport.js';
+import type { ClusterClient } from '../../src/kube/client.js';
 import { KubeApiError } from '../../src/model/errors.js';
 import type { KubeObject } from '../../src/model/kube.js';
+import { kubeconfigClient } from '../support/failover-fleet.js';
 
 /**
  * A client for one member, connected the way the controller connects (client-node reads the kubeconfig,
  * requests are raw JSON), so the tests exercise the production path.
  */
-export async function memberClient(context: string): Promise<ClusterClient> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(inject('kubeconfig'));
-  return new ClusterClient(context, await KubeTransport.fromKubeConfig(kc, context, { timeoutMs: 10_000 }));
+export function memberClient(context: string): Promise<ClusterClient> {
+  return kubeconfigClient(inject('kubeconfig'), context);
 }
 
 /** Server-side apply as someone other than Flotilla (by default a test's own field manager). */
