@@ -17,15 +17,21 @@ const MANIFEST_FIRST_KEYS = ['apiVersion', 'kind', 'metadata'];
 /** YAML allows implicit keys of at most 1024 characters; longer ones take the yaml library's explicit-key form. */
 const MAX_IMPLICIT_KEY = 1000;
 
-/**
- * YAML of frozen subtrees by indentation (-1: a manifest's top level). Renderings of one template on many clusters share the subtrees no
- * override touched (writable.ts), so with one memo for a whole render each is written once; frozen data cannot
- * change, so the text stays right.
- */
-export type YamlMemo = WeakMap<object, Map<number, string>>;
+export function toManifestYaml(obj: KubeObject): string {
+  return emitDocument(obj, true);
+}
 
-export function toManifestYaml(obj: KubeObject, memo?: YamlMemo): string {
-  return emitDocument(obj, true, memo);
+/** YAML of frozen subtrees by indentation (-1: a manifest's top level). */
+type YamlMemo = WeakMap<object, Map<number, string>>;
+
+/**
+ * toManifestYaml for many objects at once. Renderings of one template on many clusters share the subtrees no
+ * override touched (writable.ts): this writes each frozen subtree once per indentation and reuses the text, which
+ * stays right because frozen data cannot change.
+ */
+export function manifestYamlWriter(): (obj: KubeObject) => string {
+  const memo: YamlMemo = new WeakMap();
+  return (obj) => emitDocument(obj, true, memo);
 }
 
 /** Any JSON value as YAML with sorted keys (used for fieldOverrider's YAML documents). */
