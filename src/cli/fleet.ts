@@ -6,7 +6,7 @@ import { UsageError } from '../model/errors.js';
 import type { Fleet } from '../model/fleet.js';
 import { formatProblem, compareProblems, type Problem } from '../model/problem.js';
 import { identityKey, formatRef } from '../model/refs.js';
-import { manifestSegments, renderFleet, toManifestYaml, type ClusterManifests } from '../render/index.js';
+import { manifestSegments, manifestYamlWriter, renderFleet, type ClusterManifests } from '../render/index.js';
 import { formatExplanation, scheduleFleet } from '../schedule/index.js';
 import { pathArgument, readFleet, revisionArgument } from './fleet-source.js';
 import { readHealthInput } from './health-input.js';
@@ -162,6 +162,7 @@ function renderTargets(fleet: Fleet, clusters: readonly ClusterManifests[], only
   const templateSource = new Map(fleet.templates.map((t) => [identityKey(t.ref), t.source]));
   const clusterSource = new Map(fleet.clusters.map((c) => [c.name, c.source]));
   const unknown = { file: '(fleet)', line: 1, column: 1 };
+  const toYaml = manifestYamlWriter();
   return clusters
     .filter((c) => !only || c.cluster === only)
     .map((c) => ({
@@ -169,7 +170,7 @@ function renderTargets(fleet: Fleet, clusters: readonly ClusterManifests[], only
       source: clusterSource.get(c.cluster) ?? unknown,
       files: c.objects.map((o) => ({
         segments: manifestSegments(o.ref),
-        text: toManifestYaml(o.object),
+        text: toYaml(o.object),
         source: templateSource.get(identityKey(o.ref)) ?? (o.sourceFile ? { file: o.sourceFile, line: 1, column: 1 } : unknown),
         label: formatRef(o.ref),
       })),

@@ -47,6 +47,31 @@ describe('writeRenderOutput', () => {
     expect(readFileSync(join(out, 'm1', 'a', 'changed.yaml'), 'utf8')).toBe('new\n');
   });
 
+  it('leaves a cluster directory that already holds exactly the wanted files in place', () => {
+    const files = [file(['a', 'one.yaml']), file(['b', 'c', 'two.yaml'])];
+    writeRenderOutput(out, [cluster('m1', files)]);
+    const before = statSync(join(out, 'm1')).ino;
+    expect(writeRenderOutput(out, [cluster('m1', files)])).toEqual({ written: 2, problems: [] });
+    expect(statSync(join(out, 'm1')).ino).toBe(before);
+    expect(tree(out).sort()).toEqual(['m1/', 'm1/a/', 'm1/a/one.yaml', 'm1/b/', 'm1/b/c/', 'm1/b/c/two.yaml']);
+  });
+
+  it.each([
+    ['a stray empty directory', (dir: string) => mkdirSync(join(dir, 'empty'))],
+    ['an extra file', (dir: string) => writeFileSync(join(dir, 'a', 'extra.yaml'), 'x\n')],
+    ['a file changed by hand', (dir: string) => writeFileSync(join(dir, 'a', 'one.yaml'), 'name: a-one.yamm\n')],
+    ['a missing file', (dir: string) => rmSync(join(dir, 'a', 'one.yaml'))],
+    ['a file replaced by a link', (dir: string) => (rmSync(join(dir, 'a', 'one.yaml')), symlinkSync(join(root, 'elsewhere'), join(dir, 'a', 'one.yaml')))],
+  ])('rewrites a cluster directory that differs by %s', (_what, spoil) => {
+    const files = [file(['a', 'one.yaml']), file(['a', 'two.yaml'])];
+    writeRenderOutput(out, [cluster('m1', files)]);
+    spoil(join(out, 'm1'));
+    writeRenderOutput(out, [cluster('m1', files)]);
+    expect(tree(out).sort()).toEqual(['m1/', 'm1/a/', 'm1/a/one.yaml', 'm1/a/two.yaml']);
+    expect(readFileSync(join(out, 'm1', 'a', 'one.yaml'), 'utf8')).toBe('name: a-one.yaml\n');
+    expect(lstatSync(join(out, 'm1', 'a', 'one.yaml')).isFile()).toBe(true);
+  });
+
   it('never leaves an output file sharing its data with a hard link made outside the output', () => {
     writeRenderOutput(out, [cluster('m1', [file(['a', 'same.yaml'], 'same\n')])]);
     const outside = join(out, '..', 'outside.yaml');

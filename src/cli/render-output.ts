@@ -1,16 +1,17 @@
 /**
  * `flotilla render --out DIR`: DIR/<cluster>/ holds exactly the cluster's manifests afterwards.
  *
- * Each cluster's directory is built next to the old one (a temporary directory in DIR) and swapped in with two
- * renames, so a failure leaves the previous output whole. The old tree is only read and then removed as a unit:
+ * A cluster directory that already holds exactly what is wanted is left untouched. Any other is built next to the
+ * old one (a temporary directory in DIR) and swapped in with two renames, so a failure leaves the previous output
+ * whole. The old tree is only read and then removed as a unit:
  * symbolic links in it are never followed, and a cluster directory that is itself a link is refused before
  * anything is written. Every path is joined with safeJoin, so a hostile kind or name cannot leave DIR.
  */
-import { linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { closeSync, fstatSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { OutputError, UnsafePathError, UsageError } from '../model/errors.js';
 import type { SourceLocation } from '../model/problem.js';
-import { safeJoin } from '../util/safe-path.js';
+import { safeJoin, safeRelativePath } from '../util/safe-path.js';
 
 export interface OutputFile {
   /** Path below the cluster directory, one segment per directory level. */
@@ -82,26 +83,92 @@ function joinOrReport(root: string, segments: string[], source: SourceLocation, 
 }
 
 function replaceClusterDir(outDir: string, clusterDir: string, files: OutputFile[], result: OutputResult): void {
+  const wanted = new Map<string, string>();
+  for (const f of files) {
+    const rel = relativeOrReport(f, result);
+    if (rel === undefined) continue;
+    // As when writing them one after the other: the last file for a path wins.
+    wanted.delete(rel);
+    wanted.set(rel, f.text);
+    result.written++;
+  }
+  // Re-rendering an unchanged cluster is the common case (CI, a local loop): then there is nothing to swap.
+  if (holdsExactly(clusterDir, wanted)) return;
   const previous = regularFiles(clusterDir);
   const staging = mkdtempSync(join(outDir, '.flotilla-render-'));
   const made = new Set<string>();
   try {
-    for (const f of files) {
-      const path = joinOrReport(staging, f.segments, f.source, f.label, result);
-      if (!path) continue;
+    for (const [rel, text] of wanted) {
+      const path = join(staging, rel);
       const dir = dirname(path);
       if (!made.has(dir)) {
         mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
-      writeUnlessUnchanged(path, f.text, previous.get(relative(staging, path)));
-      result.written++;
+      writeUnlessUnchanged(path, text, previous.get(rel));
     }
     swapIn(staging, clusterDir);
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     if (err instanceof UsageError || err instanceof OutputError) throw err;
     throw new OutputError(`cannot write ${clusterDir}: ${(err as Error).message} (its previous contents are unchanged)`, { path: clusterDir }, { cause: err });
+  }
+}
+
+/** `f`'s path below its cluster directory, `/`-separated; undefined (and a problem) when a segment is unsafe. */
+function relativeOrReport(f: OutputFile, result: OutputResult): string | undefined {
+  try {
+    return safeRelativePath(...f.segments).split('/').join(sep);
+  } catch (err) {
+    if (!(err instanceof UnsafePathError)) throw err;
+    result.problems.push({ ...f.source, message: `${f.label} not rendered: ${err.message}` });
+    return undefined;
+  }
+}
+
+/**
+ * Whether `dir` already is the wanted tree: exactly the wanted regular files with the wanted bytes, each with a
+ * single link, and no other entry (no link, no stray or empty directory). Only reads; false on any doubt.
+ */
+function holdsExactly(dir: string, wanted: ReadonlyMap<string, string>): boolean {
+  if (wanted.size === 0 || !lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return false;
+  const directories = new Set<string>();
+  for (const rel of wanted.keys()) for (let d = dirname(rel); d !== '.' && !directories.has(d); d = dirname(d)) directories.add(d);
+  let seen = 0;
+  const walk = (rel: string): boolean => {
+    for (const e of readdirSync(rel === '' ? dir : join(dir, rel), { withFileTypes: true })) {
+      const entry = rel === '' ? e.name : join(rel, e.name);
+      if (e.isDirectory()) {
+        if (!directories.has(entry) || !walk(entry)) return false;
+      } else {
+        const text = wanted.get(entry);
+        if (!e.isFile() || text === undefined || !sameSoleCopy(join(dir, entry), text)) return false;
+        seen++;
+      }
+    }
+    return true;
+  };
+  try {
+    return walk('') && seen === wanted.size;
+  } catch {
+    return false;
+  }
+}
+
+/** The file holds exactly `text` and has no other hard link (the output never shares data with files outside it). */
+function sameSoleCopy(path: string, text: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd);
+    const bytes = Buffer.from(text);
+    if (st.nlink !== 1 || st.size !== bytes.length) return false;
+    const held = Buffer.allocUnsafe(bytes.length + 1);
+    // One byte more than expected: a file that grew since fstat reads as different.
+    let n = 0;
+    for (let r; n < held.length && (r = readSync(fd, held, n, held.length - n, n)) > 0; ) n += r;
+    return n === bytes.length && held.subarray(0, n).equals(bytes);
+  } finally {
+    closeSync(fd);
   }
 }
 

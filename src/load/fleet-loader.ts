@@ -19,6 +19,7 @@ import { ProblemSink } from './validate/problems.js';
 import { settleTemplates } from './validate/templates.js';
 import { heldByInvalidOverrides } from './validate/invalid-overrides.js';
 import { parseYamlDocuments, type YamlDocument } from './parse/yaml-documents.js';
+import type { ParseCache } from './parse/parse-cache.js';
 import { isPlainObject } from '../util/json.js';
 
 /** Karmada never propagates these groups (its default --skipped-propagating-apis), nor Flotilla's own kinds. */
@@ -51,8 +52,11 @@ export class FleetLoader {
     this.broken.add(file);
   }
 
+  constructor(private readonly parseCache?: ParseCache) {}
+
   readFile(file: FleetFile, role: FleetPathRole, maxFileBytes: number): void {
-    const parsed = parseYamlDocuments(file.path, file.content, { maxFileBytes, yaml11Warnings: !FLOTILLA_ONLY.has(role.role) });
+    const options = { maxFileBytes, yaml11Warnings: !FLOTILLA_ONLY.has(role.role) };
+    const parsed = this.parseCache ? this.parseCache.parse(file.path, file.content, options) : parseYamlDocuments(file.path, file.content, options);
     this.sink.errors.push(...parsed.errors);
     this.sink.warnings.push(...parsed.warnings);
     if (!parsed.complete) this.broken.add(file.path);

@@ -3,6 +3,7 @@
  * as a `file:line:column` Problem and Karmada's policy defaults applied.
  */
 export { loadFleet, type LoadOptions } from './load-fleet.js';
+export { ParseCache } from './parse/parse-cache.js';
 export { validationReport, type ValidationReport } from './validate/validation-report.js';
 export { parseYamlDocuments, MAX_ALIAS_COUNT, type ParsedYamlFile, type ParseOptions, type YamlDocument } from './parse/yaml-documents.js';
 export { locateField } from './parse/locate-field.js';

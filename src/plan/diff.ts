@@ -9,7 +9,8 @@ import type { ObjectChangeKind, ObjectDiff } from './types.js';
 
 const DEV_NULL = '/dev/null';
 
-export function objectDiff(cluster: string, before: RenderedObject | undefined, after: RenderedObject | undefined): ObjectDiff {
+/** `toYaml`: manifestYamlWriter() shared by the diffs of one plan, so subtrees shared between objects are written once. */
+export function objectDiff(cluster: string, before: RenderedObject | undefined, after: RenderedObject | undefined, toYaml: (obj: KubeObject) => string = toManifestYaml): ObjectDiff {
   const subject = (after ?? before)!;
   const change: ObjectChangeKind = !before ? 'added' : !after ? 'removed' : 'changed';
   let beforeObject = before?.object;
@@ -24,8 +25,8 @@ export function objectDiff(cluster: string, before: RenderedObject | undefined, 
   const patch = createTwoFilesPatch(
     before ? `a/${cluster}/${before.relPath}` : DEV_NULL,
     after ? `b/${cluster}/${after.relPath}` : DEV_NULL,
-    beforeObject ? toManifestYaml(withoutContentHash(beforeObject)) : '',
-    afterObject ? toManifestYaml(withoutContentHash(afterObject)) : '',
+    beforeObject ? toYaml(withoutContentHash(beforeObject)) : '',
+    afterObject ? toYaml(withoutContentHash(afterObject)) : '',
   );
   // jsdiff opens with a line of '=' that git's format has not.
   const diff = patch.slice(patch.indexOf('\n') + 1);

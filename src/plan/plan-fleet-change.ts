@@ -3,13 +3,14 @@
  * status committed at that revision), then compared placement by placement and, per cluster, object by object
  * (identity and content hash).
  */
-import { loadFleet } from '../load/index.js';
+import { loadFleet, ParseCache } from '../load/index.js';
 import type { Fleet, PlacementCluster } from '../model/fleet.js';
+import type { KubeObject } from '../model/kube.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { compareProblems } from '../model/problem.js';
 import { compareRefs, compareStrings, formatRef, groupOf, identityKey, type ObjectRef } from '../model/refs.js';
 import { IMPLICIT_SOURCE } from '../model/constants.js';
-import { heldResources, renderFleet, type HeldResources, type RenderedObject, type RenderResult } from '../render/index.js';
+import { heldResources, manifestYamlWriter, renderFleet, type HeldResources, type RenderedObject, type RenderResult } from '../render/index.js';
 import { scheduleFleet } from '../schedule/index.js';
 import { objectDiff } from './diff.js';
 import type { ClusterChange, PlacementChange, PlanOptions, PlanResult, PlanSide, PlanWarning } from './types.js';
@@ -24,8 +25,8 @@ interface Evaluated {
   held: HeldResources;
 }
 
-function evaluate(side: PlanSide, previous?: RenderResult): Evaluated {
-  const fleet = loadFleet([...side.files]);
+function evaluate(side: PlanSide, parseCache: ParseCache, previous?: RenderResult): Evaluated {
+  const fleet = loadFleet([...side.files], { parseCache });
   const { decisions, errors } = scheduleFleet(fleet, { explain: false });
   // The other side's renderings are reused where template, policy and cluster are unchanged.
   const render = renderFleet(fleet, decisions, previous ? { cache: previous.cache } : {});
@@ -34,8 +35,10 @@ function evaluate(side: PlanSide, previous?: RenderResult): Evaluated {
 }
 
 export function planFleetChange(base: PlanSide, head: PlanSide, options: PlanOptions = {}): PlanResult {
-  const before = evaluate(base);
-  const after = evaluate(head, before.render);
+  // Most files are the same on both sides: each is parsed once.
+  const parseCache = new ParseCache();
+  const before = evaluate(base, parseCache);
+  const after = evaluate(head, parseCache, before.render);
   const clusters = compareClusters(before.render, after.render, (cluster) => after.held.on(cluster));
   return {
     base: base.revision,
@@ -76,26 +79,27 @@ export function compareClusters(before: RenderResult, after: RenderResult, held:
   const now = objectsOf(after);
   const names = [...new Set([...old.keys(), ...now.keys()])].sort(compareStrings);
   const out: ClusterChange[] = [];
+  const toYaml = manifestYamlWriter();
   for (const name of names) {
-    const change = compareCluster(name, old.get(name) ?? new Map(), now.get(name) ?? new Map(), held(name));
+    const change = compareCluster(name, old.get(name) ?? new Map(), now.get(name) ?? new Map(), held(name), toYaml);
     if (change.added.length + change.changed.length + change.removed.length > 0) out.push(change);
   }
   return out;
 }
 
-function compareCluster(name: string, before: Map<string, RenderedObject>, after: Map<string, RenderedObject>, held: Set<string>): ClusterChange {
+function compareCluster(name: string, before: Map<string, RenderedObject>, after: Map<string, RenderedObject>, held: Set<string>, toYaml: (obj: KubeObject) => string): ClusterChange {
   const change: ClusterChange = { name, added: [], changed: [], removed: [], diffs: [] };
   for (const [key, a] of after) {
     const b = before.get(key);
     if (!b) change.added.push(a.ref);
     else if (b.hash !== a.hash) change.changed.push(a.ref);
     else continue;
-    change.diffs.push(objectDiff(name, b, a));
+    change.diffs.push(objectDiff(name, b, a, toYaml));
   }
   for (const [key, b] of before) {
     if (after.has(key) || held.has(key)) continue;
     change.removed.push(b.ref);
-    change.diffs.push(objectDiff(name, b, undefined));
+    change.diffs.push(objectDiff(name, b, undefined, toYaml));
   }
   change.added.sort(compareRefs);
   change.changed.sort(compareRefs);

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../model/kube.js';
-import { toManifestYaml, toYaml } from './manifest-yaml.js';
+import { deepFreeze } from './clone.js';
+import { manifestYamlWriter, toManifestYaml, toYaml } from './manifest-yaml.js';
 
 /** What every YAML reader must get back: the value itself, except that -0 is written as 0. */
 function normalized(value: unknown): unknown {
@@ -154,6 +155,29 @@ describe('round trip (property)', () => {
         expect(toYaml(value)).toBe(text);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('writes the same text with a memo shared by documents whose frozen subtrees sit at other depths', () => {
+    fc.assert(
+      fc.property(fc.dictionary(key, json, { minKeys: 1, maxKeys: 4 }), (shared) => {
+        const part = deepFreeze(structuredClone(shared));
+        const documents = [
+          { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: part },
+          { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', labels: {} }, spec: { list: [part, [part]], again: part } },
+          deepFreeze({ apiVersion: 'v1', kind: 'ConfigMap', metadata: part, spec: [part] }),
+        ] as KubeObject[];
+        const write = manifestYamlWriter();
+        for (const round of [1, 2]) {
+          for (const d of documents) expect(write(d), `round ${round}`).toBe(toManifestYaml(d));
+        }
+        // The top level of a manifest orders apiVersion, kind, metadata first; nested, the same object is sorted.
+        const root = documents[2]!;
+        expect(write({ apiVersion: 'v1', kind: 'List', metadata: { name: 'l' }, items: [root] } as KubeObject)).toBe(
+          toManifestYaml({ apiVersion: 'v1', kind: 'List', metadata: { name: 'l' }, items: [root] } as KubeObject),
+        );
+      }),
+      { numRuns: 200 },
     );
   });
 

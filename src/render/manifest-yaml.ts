@@ -21,6 +21,19 @@ export function toManifestYaml(obj: KubeObject): string {
   return emitDocument(obj, true);
 }
 
+/** YAML of frozen subtrees by indentation (-1: a manifest's top level). */
+type YamlMemo = WeakMap<object, Map<number, string>>;
+
+/**
+ * toManifestYaml for many objects at once. Renderings of one template on many clusters share the subtrees no
+ * override touched (writable.ts): this writes each frozen subtree once per indentation and reuses the text, which
+ * stays right because frozen data cannot change.
+ */
+export function manifestYamlWriter(): (obj: KubeObject) => string {
+  const memo: YamlMemo = new WeakMap();
+  return (obj) => emitDocument(obj, true, memo);
+}
+
 /** Any JSON value as YAML with sorted keys (used for fieldOverrider's YAML documents). */
 export function toYaml(value: unknown): string {
   return emitDocument(value, false);
@@ -28,15 +41,15 @@ export function toYaml(value: unknown): string {
 
 class LongKey extends Error {}
 
-function emitDocument(value: unknown, manifest: boolean): string {
+function emitDocument(value: unknown, manifest: boolean, memo?: YamlMemo): string {
   try {
     const out: string[] = [];
     if (isPlainObject(value)) {
       if (Object.keys(value).length === 0) return '{}\n';
-      emitMap(value, 0, out, manifest);
+      new Emitter(memo).map(value, 0, out, manifest);
     } else if (Array.isArray(value)) {
       if (value.length === 0) return '[]\n';
-      emitSeq(value, 0, out);
+      new Emitter(memo).seq(value, 0, out);
     } else {
       // A top-level block literal would sit at column 0; quoting avoids that corner.
       out.push(typeof value === 'string' ? inlineString(value) : scalar(value));
@@ -61,62 +74,90 @@ function orderedKeys(obj: Record<string, unknown>, manifest: boolean): string[] 
   return [...first, ...rest];
 }
 
-function emitMap(obj: Record<string, unknown>, indent: number, out: string[], manifest = false): void {
-  const prefix = pad(indent);
-  for (const key of orderedKeys(obj, manifest)) {
-    if (key.length > MAX_IMPLICIT_KEY) throw new LongKey();
-    emitEntry(`${prefix}${inlineString(key)}:`, obj[key], indent, out);
-  }
-}
-
 function hasEntries(obj: Record<string, unknown>): boolean {
   for (const key in obj) if (Object.prototype.hasOwnProperty.call(obj, key) && obj[key] !== undefined) return true;
   return false;
 }
 
-/** `prefix` is the line so far ("  key:" or "  -"); nested mappings go two deeper, sequences stay at `indent`. */
-function emitEntry(prefix: string, value: unknown, indent: number, out: string[]): void {
-  if (isPlainObject(value)) {
-    if (!hasEntries(value)) {
-      out.push(`${prefix} {}`);
-      return;
-    }
-    out.push(prefix);
-    emitMap(value, indent + 2, out);
-  } else if (Array.isArray(value)) {
-    if (value.length === 0) {
-      out.push(`${prefix} []`);
-      return;
-    }
-    out.push(prefix);
-    emitSeq(value, indent, out);
-  } else if (typeof value === 'string') {
-    const block = blockLiteral(value);
-    if (!block) {
-      out.push(`${prefix} ${inlineString(value)}`);
-      return;
-    }
-    out.push(`${prefix} ${block.header}`);
-    const contentPad = pad(indent + 2);
-    for (const line of block.lines) out.push(line === '' ? '' : contentPad + line);
-  } else {
-    out.push(`${prefix} ${scalar(value)}`);
-  }
-}
+/** Writes lines into `out`; collections that are frozen are written once per indentation when there is a memo. */
+class Emitter {
+  constructor(private readonly memo: YamlMemo | undefined) {}
 
-function emitSeq(items: readonly unknown[], indent: number, out: string[]): void {
-  const dash = `${pad(indent)}-`;
-  for (const item of items) {
-    const nested = (isPlainObject(item) && hasEntries(item)) || (Array.isArray(item) && item.length > 0);
-    if (!nested) {
-      emitEntry(dash, item, indent, out);
-      continue;
-    }
-    // Emit the collection two deeper, then put the dash in front of its first line: "- key: value" / "- - item".
+  map(obj: Record<string, unknown>, indent: number, out: string[], manifest = false): void {
+    // A manifest's top level has its own key order: remembered apart from any nested use of the same object.
+    const slot = manifest ? -1 : indent;
+    if (this.recall(obj, slot, out)) return;
     const start = out.length;
-    if (Array.isArray(item)) emitSeq(item, indent + 2, out);
-    else emitMap(item as Record<string, unknown>, indent + 2, out);
-    out[start] = `${dash} ${out[start]!.slice(indent + 2)}`;
+    const prefix = pad(indent);
+    for (const key of orderedKeys(obj, manifest)) {
+      if (key.length > MAX_IMPLICIT_KEY) throw new LongKey();
+      this.entry(`${prefix}${inlineString(key)}:`, obj[key], indent, out);
+    }
+    this.remember(obj, slot, out, start);
+  }
+
+  seq(items: readonly unknown[], indent: number, out: string[]): void {
+    if (this.recall(items, indent, out)) return;
+    const start = out.length;
+    const dash = `${pad(indent)}-`;
+    for (const item of items) {
+      const nested = (isPlainObject(item) && hasEntries(item)) || (Array.isArray(item) && item.length > 0);
+      if (!nested) {
+        this.entry(dash, item, indent, out);
+        continue;
+      }
+      // Emit the collection two deeper, then put the dash in front of its first line: "- key: value" / "- - item".
+      const first = out.length;
+      if (Array.isArray(item)) this.seq(item, indent + 2, out);
+      else this.map(item as Record<string, unknown>, indent + 2, out);
+      out[first] = `${dash} ${out[first]!.slice(indent + 2)}`;
+    }
+    this.remember(items, indent, out, start);
+  }
+
+  /** `prefix` is the line so far ("  key:" or "  -"); nested mappings go two deeper, sequences stay at `indent`. */
+  private entry(prefix: string, value: unknown, indent: number, out: string[]): void {
+    if (isPlainObject(value)) {
+      if (!hasEntries(value)) {
+        out.push(`${prefix} {}`);
+        return;
+      }
+      out.push(prefix);
+      this.map(value, indent + 2, out);
+    } else if (Array.isArray(value)) {
+      if (value.length === 0) {
+        out.push(`${prefix} []`);
+        return;
+      }
+      out.push(prefix);
+      this.seq(value, indent, out);
+    } else if (typeof value === 'string') {
+      const block = blockLiteral(value);
+      if (!block) {
+        out.push(`${prefix} ${inlineString(value)}`);
+        return;
+      }
+      out.push(`${prefix} ${block.header}`);
+      const contentPad = pad(indent + 2);
+      for (const line of block.lines) out.push(line === '' ? '' : contentPad + line);
+    } else {
+      out.push(`${prefix} ${scalar(value)}`);
+    }
+  }
+
+  /** Pushes the remembered text as one element (its lines joined): callers only ever change an element's start. */
+  private recall(value: object, slot: number, out: string[]): boolean {
+    const text = this.memo !== undefined && Object.isFrozen(value) ? this.memo.get(value)?.get(slot) : undefined;
+    if (text === undefined) return false;
+    out.push(text);
+    return true;
+  }
+
+  private remember(value: object, slot: number, out: string[], start: number): void {
+    if (this.memo === undefined || !Object.isFrozen(value) || out.length === start) return;
+    let bySlot = this.memo.get(value);
+    if (!bySlot) this.memo.set(value, (bySlot = new Map()));
+    bySlot.set(slot, out.slice(start).join('\n'));
   }
 }
 
