@@ -24,6 +24,9 @@ import { executeCluster, prepareCluster, type ApplyRules, type ClusterOutcome, t
 import type { ClusterConnector } from './clusters.js';
 import { applyTaintPolicies, ClusterReadiness, type ObservedCluster } from './observe-clusters.js';
 import { observePlacements } from './placement-status.js';
+import { fleetInterpreter, luaScriptChecker } from '../interpret/fleet-interpreter.js';
+import type { RetainRule } from '../apply/apply-cluster.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
 import { intentCommitMessage, OWNED_STATUS_PREFIXES, statusCommitMessage, statusWrites, wantedStatusFiles } from './status-commit.js';
 
 export type Logger = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -161,7 +164,7 @@ export class Reconciler {
     const tip = await this.opts.repo.sync();
     const snapshot = await this.opts.repo.readFleet(tip);
     const statusFiles = new Map(snapshot.files.filter((f) => f.path.startsWith('status/')).map((f) => [f.path, f.content]));
-    const fleet = loadFleet(snapshotFiles(snapshot).filter((f) => !f.path.startsWith('status/inventory/')));
+    const fleet = loadFleet(snapshotFiles(snapshot).filter((f) => !f.path.startsWith('status/inventory/')), { checkScripts: luaScriptChecker() });
     const observed = (await this.opts.repo.desiredCommitOf?.(tip)) ?? tip;
     return { tip, observed, fingerprint: snapshot.desiredFingerprint, fleet, statusFiles, now };
   }
@@ -187,7 +190,7 @@ export class Reconciler {
     const rescheduled = !this.memo || this.memo.fingerprint !== source.fingerprint || this.memo.readiness !== readiness;
     if (rescheduled || !this.memo) {
       const { decisions, rebalancers } = scheduleWithCapacity(source.fleet, observed);
-      const render = renderFleet(source.fleet, decisions, { cache: this.memo?.render.cache });
+      const render = renderFleet(source.fleet, decisions, { cache: this.memo?.render.cache, interpreter: fleetInterpreter(source.fleet) });
       this.memo = { fingerprint: source.fingerprint, readiness, decisions, rebalancers, render };
     }
     return { decisions: this.memo.decisions, rebalancers: this.memo.rebalancers, render: this.memo.render, rescheduled, templates };
@@ -287,7 +290,7 @@ export class Reconciler {
     const clusters = observed.map((o) => clusterReport(o, outcomes.get(o.def.name)?.changeSet));
     for (const o of outcomes.values()) if (o.changeSet.pruneBlocked) base.notices.push(o.changeSet.pruneBlocked);
     const blips = { clusters: new Set(observed.filter((o) => o.ready && !o.probe.ready).map((o) => o.def.name)), previous: source.fleet.placements };
-    const observations = observePlacements(placement.decisions, outcomes, placement.templates, blips, source.now.toISOString());
+    const observations = observePlacements(placement.decisions, outcomes, placement.templates, blips, source.now.toISOString(), fleetInterpreter(source.fleet));
     const sources = new Map([...placement.templates].map(([k, t]) => [k, t.source]));
     const wanted = wantedStatusFiles(
       {
@@ -332,12 +335,13 @@ export class Reconciler {
  * the commit still holds what the decision was made from.
  */
 function scheduleWithCapacity(fleet: Fleet, observed: ObservedCluster[]): Pick<ScheduleResult, 'decisions' | 'rebalancers'> {
-  const decisions = scheduleFleet(fleet, { explain: false });
+  const interpreter = fleetInterpreter(fleet);
+  const decisions = scheduleFleet(fleet, { explain: false, interpreter });
   const held = observed.filter((o) => o.fresh);
   if (held.length === 0) return decisions;
   const recorded = new Map(held.map((o) => [o.def.name, o.status]));
   for (const o of held) fleet.clusterStatuses.set(o.def.name, o.fresh!);
-  const withFresh = scheduleFleet(fleet, { explain: false });
+  const withFresh = scheduleFleet(fleet, { explain: false, interpreter });
   if (canonicalJson(withFresh.decisions.map((d) => d.clusters)) !== canonicalJson(decisions.decisions.map((d) => d.clusters))) {
     for (const o of held) {
       o.status = o.fresh!;
@@ -369,6 +373,7 @@ function applyRulesFor(fleet: Fleet, placement: Placement, opts: { allowMassPrun
     canTakeOver: takeoverRule(fleet, placement.decisions, placement.templates),
     detectDrift: opts.detectDrift,
     driftReportOnly: (key) => (placement.templates.get(key)?.object.metadata.annotations?.[ANNOTATION_DRIFT] ?? '').toLowerCase() === 'report',
+    retain: retainRule(fleetInterpreter(fleet)),
   };
   return { rules, notices, orphaned: held.orphaned };
 }
@@ -384,5 +389,17 @@ function takeoverRule(fleet: Fleet, decisions: PlacementDecision[], templates: M
     if (!policy) return false;
     const doc = fleet.propagationPolicies.find((p) => p.kind === policy.kind && p.namespace === policy.namespace && p.name === policy.name);
     return doc?.spec.conflictResolution === 'Overwrite';
+  };
+}
+
+/** Karmada's Retain through the fleet's retention scripts; a failing script fails that object's apply, with the script's location. */
+function retainRule(interpreter: ResourceInterpreter): RetainRule {
+  return {
+    applies: (desired) => interpreter.has(desired.apiVersion, desired.kind, 'Retain'),
+    retain: (desired, observed) => {
+      const outcome = interpreter.retain(desired, observed);
+      if (outcome === undefined) return { object: desired };
+      return outcome.error ? { error: `not applied: ${formatProblem(outcome.error)}` } : { object: outcome.value };
+    },
   };
 }
