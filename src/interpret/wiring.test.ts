@@ -30,10 +30,6 @@ ${body}`;
 const REPLICAS = `function GetReplicas(obj)
   return obj.spec.eggs, {resourceRequest = {cpu = "500m"}}
 end`;
-const REVISE = `function ReviseReplica(obj, desiredReplica)
-  obj.spec.eggs = desiredReplica
-  return obj
-end`;
 
 function nest(name: string, eggs: number | string, extra: Record<string, unknown> = {}): string {
   return `apiVersion: birds.example.com/v1
