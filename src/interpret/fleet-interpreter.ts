@@ -160,10 +160,11 @@ function contained<T>(source: LuaScriptSource, op: InterpreterOperation, call: (
 }
 
 const byFleet = new WeakMap<FleetInterpreters, ResourceInterpreter>();
+const NO_SCRIPTS = emptyInterpreters();
 
 /** The interpreter for a fleet's scripts (one per loaded fleet). */
 export function fleetInterpreter(fleet: Pick<Fleet, 'interpreters'>): ResourceInterpreter {
-  const scripts = fleet.interpreters ?? emptyInterpreters();
+  const scripts = fleet.interpreters ?? NO_SCRIPTS;
   let interpreter = byFleet.get(scripts);
   if (!interpreter) {
     interpreter = new FleetScriptInterpreter(scripts);
