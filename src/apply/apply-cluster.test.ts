@@ -253,3 +253,31 @@ describe('applyClusterPlan', () => {
     expect(cs.reachable).toBe(true);
   });
 });
+
+describe('applyClusterPlan with a Retain rule', () => {
+  const keepSize = {
+    applies: (o: KubeObject) => o.kind === 'ConfigMap',
+    retain: (desired: KubeObject, observed: KubeObject) =>
+      (observed.data as Record<string, string>).size === 'bad'
+        ? { error: 'Retain failed at interpreters/x.yaml:3:1' }
+        : { object: { ...desired, data: { ...(desired.data as object), size: (observed.data as Record<string, string>).size } } },
+  };
+
+  it('applies what the rule keeps of the live object, and the desired object when there is none', async () => {
+    const c = cluster();
+    await c.apply({ ...configMap('live'), data: { v: 'old', size: '7' } });
+    const cs = await applyClusterPlan(c, plan([configMap('live', { v: 'new' }), configMap('fresh')]), { ...OPTS, retain: keepSize });
+    expect(actions(cs)).toEqual({ live: 'configured', fresh: 'created' });
+    expect(c.peek(refOf(configMap('live')))?.data).toEqual({ v: 'new', size: '7' });
+    expect(c.peek(refOf(configMap('fresh')))?.data).toEqual({ v: 'fresh' });
+  });
+
+  it('fails only the object whose rule fails, with the reason', async () => {
+    const c = cluster();
+    await c.apply({ ...configMap('broken'), data: { size: 'bad' } });
+    const cs = await applyClusterPlan(c, plan([configMap('broken', { v: 'new' }), configMap('other')]), { ...OPTS, retain: keepSize });
+    expect(actions(cs)).toEqual({ broken: 'failed', other: 'created' });
+    expect(cs.entries.find((e) => e.ref.name === 'broken')?.message).toMatch(/interpreters\/x\.yaml:3:1/);
+    expect(c.peek(refOf(configMap('broken')))?.data).toEqual({ size: 'bad' });
+  });
+});

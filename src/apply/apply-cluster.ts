@@ -9,7 +9,7 @@ import { KubeApiError } from '../model/errors.js';
 import { LABEL_MANAGED } from '../model/constants.js';
 import type { KubeObject } from '../model/kube.js';
 import type { ObjectRef } from '../model/refs.js';
-import { formatRef, identityKey } from '../model/refs.js';
+import { formatRef, identityKey, refOf } from '../model/refs.js';
 import { pollUntil } from '../util/poll.js';
 import { sortedEntries, type Inventory, type InventoryEntry } from '../record/index.js';
 import { compareApplyOrder, isFoundation } from './order.js';
@@ -39,6 +39,16 @@ export interface ApplyClusterOptions {
   readyTimeoutMs?: number;
   /** How often a CRD or Namespace is checked while waiting for it (tests shorten it). */
   readyPollIntervalMs?: number;
+  /**
+   * Karmada's Retain for kinds with a retention script: the object to apply, given the desired one and the live
+   * one (member-owned fields kept); undefined for kinds without a script.
+   */
+  retain?: RetainRule;
+}
+
+export interface RetainRule {
+  applies(desired: KubeObject): boolean;
+  retain(desired: KubeObject, observed: KubeObject): { object: KubeObject } | { error: string };
 }
 
 export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, opts: ApplyClusterOptions): Promise<ChangeSet> {
@@ -79,7 +89,14 @@ export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, op
           return;
         }
       }
-      await client.apply(d.object);
+      const retained = await retainMemberFields(client, d.object, opts.retain);
+      if ('error' in retained) {
+        failures++;
+        entries.push({ ref: d.ref, action: 'failed', message: retained.error });
+        keepUnconfirmed(d);
+        return;
+      }
+      await client.apply(retained.object);
       entries.push({ ref: d.ref, action: existed ? 'configured' : 'created', ...(d.reason ? { message: d.reason } : {}) });
       inventory.set(identityKey(d.ref), { ref: d.ref, hash: d.hash, source: d.source });
     } catch (err) {
@@ -151,3 +168,11 @@ async function waitForFoundation(client: ClusterApi, objects: DesiredObject[], t
     );
   }
 }
+
+/** The object to apply: the desired one, or for a kind with a Retain script, what the script keeps of the live one. */
+async function retainMemberFields(client: ClusterApi, desired: KubeObject, rule: RetainRule | undefined): Promise<{ object: KubeObject } | { error: string }> {
+  if (!rule?.applies(desired)) return { object: desired };
+  const live = await client.get(refOf(desired));
+  return live === undefined ? { object: desired } : rule.retain(desired, live);
+}
+

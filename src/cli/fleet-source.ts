@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fleetPathRole, loadFleet } from '../load/index.js';
 import type { Fleet, FleetFile } from '../model/fleet.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
 import { SourceError, UsageError } from '../model/errors.js';
 import { parseRevision, refFormatProblem } from '../git/revision-syntax.js';
 import { notAFleetMessage, readWorktreeFleet } from '../source/worktree.js';
@@ -60,6 +61,24 @@ export async function readFleetFiles(opts: FleetReadOptions): Promise<FleetFile[
 
 export async function readFleet(opts: FleetReadOptions): Promise<Fleet> {
   const files = await readFleetFiles(opts);
+  // The Lua runtime is loaded only for a fleet that has scripts.
+  const scripted = files.some((f) => isScriptPath(f.path));
+  const checkScripts = scripted ? (await import('../interpret/fleet-interpreter.js')).luaScriptChecker() : undefined;
   // The inventory is the controller's bookkeeping, not part of the fleet model.
-  return loadFleet(files.filter((f) => !f.path.startsWith('status/inventory/')));
+  return loadFleet(
+    files.filter((f) => !f.path.startsWith('status/inventory/')),
+    checkScripts ? { checkScripts } : {},
+  );
+}
+
+function isScriptPath(path: string): boolean {
+  const role = fleetPathRole(path)?.role;
+  return role === 'interpreter' || role === 'health-script';
+}
+
+/** Runs the fleet's interpreter and health scripts; undefined for a fleet without any. */
+export async function fleetScripts(fleet: Fleet): Promise<ResourceInterpreter | undefined> {
+  const scripts = fleet.interpreters;
+  if (!scripts || (scripts.kinds.size === 0 && scripts.health.length === 0)) return undefined;
+  return (await import('../interpret/fleet-interpreter.js')).fleetInterpreter(fleet);
 }

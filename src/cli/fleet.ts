@@ -4,11 +4,12 @@ import { Option, type Command } from '@commander-js/extra-typings';
 import { validationReport } from '../load/index.js';
 import { UsageError } from '../model/errors.js';
 import type { Fleet } from '../model/fleet.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
 import { formatProblem, compareProblems, type Problem } from '../model/problem.js';
 import { identityKey, formatRef } from '../model/refs.js';
 import { manifestSegments, manifestYamlWriter, renderFleet, type ClusterManifests } from '../render/index.js';
 import { formatExplanation, scheduleFleet } from '../schedule/index.js';
-import { pathArgument, readFleet, revisionArgument } from './fleet-source.js';
+import { fleetScripts, pathArgument, readFleet, revisionArgument } from './fleet-source.js';
 import { readHealthInput } from './health-input.js';
 import { setExitCode } from './exit-code.js';
 import { writeRenderOutput, type ClusterOutput } from './render-output.js';
@@ -48,7 +49,7 @@ export function registerFleetCommands(program: Command): void {
     .addOption(outputOption())
     .action(async (opts, cmd) => {
       const fleet = await readFleet(opts);
-      const result = scheduleFleet(fleet);
+      const result = scheduleFleet(fleet, { interpreter: await fleetScripts(fleet) });
       const errors = [...fleet.errors, ...result.errors].sort(compareProblems);
       if (opts.output === 'json') {
         const placements = result.decisions.map((d) => ({
@@ -81,8 +82,9 @@ export function registerFleetCommands(program: Command): void {
     .action(async (opts, cmd) => {
       const fleet = await readFleet(opts);
       if (opts.cluster && !fleet.clusters.some((c) => c.name === opts.cluster)) throw new UsageError(`--cluster ${opts.cluster}: no such cluster in the fleet`);
-      const schedule = scheduleFleet(fleet);
-      const result = renderFleet(fleet, schedule.decisions, opts.cluster ? { clusters: [opts.cluster] } : {});
+      const interpreter = await fleetScripts(fleet);
+      const schedule = scheduleFleet(fleet, { interpreter });
+      const result = renderFleet(fleet, schedule.decisions, { interpreter, ...(opts.cluster ? { clusters: [opts.cluster] } : {}) });
       const out = resolve(opts.out);
       const written = writeRenderOutput(out, renderTargets(fleet, result.clusters, opts.cluster));
       const problems = [...fleet.errors, ...schedule.errors, ...result.problems, ...written.problems].sort(compareProblems);
@@ -110,7 +112,7 @@ export function registerFleetCommands(program: Command): void {
           (group === undefined || t.ref.apiVersion.startsWith(`${group}/`)),
       );
       if (matches.length === 0) throw new UsageError(`no resource template ${target} in namespace ${opts.namespace}`);
-      const result = scheduleFleet(fleet);
+      const result = scheduleFleet(fleet, { interpreter: await fleetScripts(fleet) });
       for (const t of matches) {
         const e = result.explanations.get(identityKey(t.ref));
         if (opts.output === 'json') console.log(JSON.stringify(e ?? null, null, 2));
@@ -124,13 +126,16 @@ export function registerFleetCommands(program: Command): void {
     .command('health')
     .description('assess live objects (YAML or JSON, several documents per file, - for stdin) as the controller does')
     .requiredOption('-f, --filename <file...>', 'file(s) to read; - for stdin')
+    .option('--repo <dir>', "use the health scripts of this fleet repository (health/ and interpreters/) before the built-in rules", pathArgument('--repo'))
     .addOption(outputOption())
     .action(async (opts, cmd) => {
       // The health scripts are many modules that no other command here needs: loaded only for this one.
       const { assessObjects } = await import('../health/index.js');
+      const scripts = opts.repo === undefined ? undefined : await repoScripts(opts.repo);
       const input = readHealthInput(opts.filename);
+      input.problems.push(...(scripts?.problems ?? []));
       // Messages come from status fields of user input: the contract promises strings.
-      const objects = assessObjects(input.objects).objects.map((o) => ({ ...o, message: typeof o.message === 'string' ? o.message : String(o.message ?? '') }));
+      const objects = assessObjects(input.objects, scripts?.interpreter).objects.map((o) => ({ ...o, message: typeof o.message === 'string' ? o.message : String(o.message ?? '') }));
       if (opts.output === 'json') console.log(JSON.stringify({ objects, errors: input.problems }, null, 2));
       else {
         printProblems(input.problems);
@@ -138,6 +143,13 @@ export function registerFleetCommands(program: Command): void {
       }
       if (input.problems.length > 0) setExitCode(cmd, 1);
     });
+}
+
+/** The scripts of the fleet in `repo`, and the problems of its script files (a broken one is reported, not fatal). */
+async function repoScripts(repo: string): Promise<{ interpreter: ResourceInterpreter | undefined; problems: Problem[] }> {
+  const fleet = await readFleet({ repo });
+  const problems = fleet.errors.filter((p) => p.file.startsWith('interpreters/') || p.file.startsWith('health/'));
+  return { interpreter: await fleetScripts(fleet), problems };
 }
 
 /** `out` relative to the working directory when it is inside it. */

@@ -5,7 +5,7 @@
  * result: one cluster's failure never stops the others.
  */
 import pLimit from 'p-limit';
-import { applyClusterPlan, type ChangeEntry, type ChangeSet } from '../apply/apply-cluster.js';
+import { applyClusterPlan, type ChangeEntry, type ChangeSet, type RetainRule } from '../apply/apply-cluster.js';
 import type { Inventory } from '../record/index.js';
 import { planClusterApply, type ClusterPlan, type DesiredObject } from '../apply/plan.js';
 import { detectDrift } from '../drift/index.js';
@@ -30,6 +30,8 @@ export interface ApplyRules {
   driftReportOnly: (key: string) => boolean;
   /** Objects whose removal from a cluster is a recorded decision (completed evictions): exempt from the breaker. */
   decidedPrunes?: (cluster: string) => ReadonlySet<string>;
+  /** Retain scripts of custom kinds (fields the member cluster owns). */
+  retain?: RetainRule;
 }
 
 export interface ClusterInput {
@@ -158,7 +160,7 @@ export async function executeCluster(prepared: PreparedCluster, rules: ApplyRule
   const known = new Set((prepared.input.previous?.entries ?? []).map((e) => identityKey(e.ref)));
   const deferred = mayCreate ? [] : prepared.plan.apply.filter((d) => !known.has(identityKey(d.ref)));
   const plan = deferred.length === 0 ? prepared.plan : { ...prepared.plan, apply: prepared.plan.apply.filter((d) => known.has(identityKey(d.ref))) };
-  const changeSet = await applyClusterPlan(client, plan, { canTakeOver: rules.canTakeOver });
+  const changeSet = await applyClusterPlan(client, plan, { canTakeOver: rules.canTakeOver, ...(rules.retain ? { retain: rules.retain } : {}) });
   for (const d of deferred) {
     changeSet.entries.push({ ref: d.ref, action: 'skipped', message: 'not created: the fleet repository could not record it first (retried next pass)' });
   }

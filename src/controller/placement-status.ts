@@ -6,6 +6,7 @@ import { degradedSinceFor } from '../failover/index.js';
 import { aggregateStatus, assessHealth } from '../health/index.js';
 import type { HealthStatus, PlacementClusterStatus, PlacementRecord } from '../model/fleet.js';
 import type { KubeObject } from '../model/kube.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { identityKey } from '../model/refs.js';
 import type { PlacementObservation } from '../record/index.js';
@@ -31,6 +32,8 @@ export function observePlacements(
   blips: Blips = { clusters: new Set(), previous: new Map() },
   /** The pass's clock (RFC 3339); when given, each cluster's `degradedSince` is carried on or stamped. */
   now?: string,
+  /** Runs the fleet's health, status reflection and status aggregation scripts. */
+  interpreter?: ResourceInterpreter,
 ): Map<string, PlacementObservation> {
   const out = new Map<string, PlacementObservation>();
   for (const d of decisions) {
@@ -41,7 +44,7 @@ export function observePlacements(
     const members = d.clusters.map((pc) => {
       const last = kept(pc.name);
       if (last && !outcomes.get(pc.name)) return { status: last, kept: true };
-      const seen = observeOne(key, pc.name, outcomes.get(pc.name));
+      const seen = observeOne(key, pc.name, outcomes.get(pc.name), interpreter);
       return { ...seen, status: now === undefined ? seen.status : withDegradedSince(seen.status, previous?.clusterStatuses?.find((c) => c.name === pc.name), now), kept: false };
     });
     if (members.some((m) => m.kept) && previous?.aggregated) {
@@ -56,6 +59,7 @@ export function observePlacements(
             const live = 'live' in m ? m.live : undefined;
             return { cluster: m.status.name, applied: m.status.applied, health: m.status.health, object: live ?? null, status: (live?.status as Record<string, unknown> | undefined) ?? null };
           }),
+          interpreter,
         ) as PlacementObservation['aggregated'])
       : undefined;
     out.set(key, { clusters: members.map((m) => m.status), aggregated });
@@ -69,7 +73,7 @@ function withDegradedSince(status: PlacementClusterStatus, previous: PlacementCl
   return degradedSince === undefined ? status : { ...status, degradedSince };
 }
 
-function observeOne(key: string, cluster: string, outcome: ClusterOutcome | undefined): { status: PlacementClusterStatus; live?: KubeObject } {
+function observeOne(key: string, cluster: string, outcome: ClusterOutcome | undefined, interpreter: ResourceInterpreter | undefined): { status: PlacementClusterStatus; live?: KubeObject } {
   if (!outcome) return { status: { name: cluster, applied: false, health: 'Unknown', message: `cluster ${cluster} is not reachable` } };
   const applied = outcome.applied.has(key);
   const change = outcome.changes.get(key);
@@ -85,7 +89,7 @@ function observeOne(key: string, cluster: string, outcome: ClusterOutcome | unde
   const note = outcome.notes.get(key);
   if (!outcome.live.has(key)) return { status: status('Unknown', note?.message) };
   const live = outcome.live.get(key);
-  const health = assessHealth(live ?? null);
+  const health = assessHealth(live ?? null, interpreter);
   // A write with a reason (re-applied after a deletion, drift corrected) says so; otherwise the health speaks.
   const message = change?.message ? `${change.message}${health.message ? `: ${health.message}` : ''}` : (note?.message ?? (health.message || undefined));
   return { status: status(health.health, message, note?.drift), live };

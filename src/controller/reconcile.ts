@@ -29,6 +29,9 @@ import type { ClusterConnector } from './clusters.js';
 import { applyTaintPolicies, ClusterReadiness, type ObservedCluster } from './observe-clusters.js';
 import { observePlacements } from './placement-status.js';
 import { failoverStep, type FailoverOutcome } from './failover-step.js';
+import { fleetInterpreter, luaScriptChecker } from '../interpret/fleet-interpreter.js';
+import type { RetainRule } from '../apply/apply-cluster.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
 import { intentCommitMessage, OWNED_STATUS_PREFIXES, statusCommitMessage, statusWrites, wantedStatusFiles } from './status-commit.js';
 import { errorFields } from './log-fields.js';
 import { instrumentSource, NO_TELEMETRY, timed, type ControllerTelemetry } from './telemetry.js';
@@ -213,7 +216,7 @@ export class Reconciler {
       return { tip, snapshot, observed: (await repo.desiredCommitOf?.(tip)) ?? tip };
     });
     const statusFiles = new Map(snapshot.files.filter((f) => f.path.startsWith('status/')).map((f) => [f.path, f.content]));
-    const fleet = timed(telemetry, 'load', () => loadFleet(snapshotFiles(snapshot).filter((f) => !f.path.startsWith('status/inventory/'))));
+    const fleet = timed(telemetry, 'load', () => loadFleet(snapshotFiles(snapshot).filter((f) => !f.path.startsWith('status/inventory/')), { checkScripts: luaScriptChecker() }));
     return { tip, observed, fingerprint: snapshot.desiredFingerprint, fleet, statusFiles, now };
   }
 
@@ -246,14 +249,15 @@ export class Reconciler {
     const { telemetry } = this.opts;
     if (rescheduled || !this.memo) {
       const { decisions, rebalancers } = timed(telemetry, 'schedule', () => scheduleWithCapacity(source.fleet, observed));
-      const render = timed(telemetry, 'render', () => renderFleet(source.fleet, decisions, { cache: this.memo?.render.cache }));
+      const render = timed(telemetry, 'render', () => renderFleet(source.fleet, decisions, { cache: this.memo?.render.cache, interpreter: fleetInterpreter(source.fleet) }));
       this.memo = { fingerprint: source.fingerprint, readiness, tasks, decisions, rebalancers, render };
     }
     const memo = this.memo;
     const reachable = new Set(observed.filter((o) => o.probe.ready).map((o) => o.def.name));
     const clock = { nowMs: source.now.getTime(), firstSeenMs: this.taintFirstSeen, reachable };
-    const failover = failoverStep(source.fleet, memo, (fleet) => scheduleFleet(fleet, { explain: false }), clock);
-    const render = failover.changed ? timed(telemetry, 'render', () => renderFleet(source.fleet, failover.decisions, { cache: memo.render.cache })) : memo.render;
+    const interpreter = fleetInterpreter(source.fleet);
+    const failover = failoverStep(source.fleet, memo, (fleet) => scheduleFleet(fleet, { explain: false, interpreter }), clock);
+    const render = failover.changed ? timed(telemetry, 'render', () => renderFleet(source.fleet, failover.decisions, { cache: memo.render.cache, interpreter })) : memo.render;
     this.failoverDueAt = failover.nextDueAtMs;
     this.opts.telemetry.placementsDecided(failover.decisions);
     return { decisions: failover.decisions, rebalancers: failover.rebalancers, render, rescheduled: rescheduled || failover.changed, templates, failover };
@@ -353,7 +357,7 @@ export class Reconciler {
     const clusters = observed.filter((o) => this.owns(o.def.name)).map((o) => clusterReport(o, outcomes.get(o.def.name)?.changeSet));
     for (const o of outcomes.values()) if (o.changeSet.pruneBlocked) base.notices.push(o.changeSet.pruneBlocked);
     const blips = { clusters: new Set(observed.filter((o) => o.ready && !o.probe.ready).map((o) => o.def.name)), previous: source.fleet.placements };
-    const observations = observePlacements(placement.decisions, outcomes, placement.templates, blips, source.now.toISOString());
+    const observations = observePlacements(placement.decisions, outcomes, placement.templates, blips, source.now.toISOString(), fleetInterpreter(source.fleet));
     const sources = new Map([...placement.templates].map(([k, t]) => [k, t.source]));
     const wanted = wantedStatusFiles(
       {
@@ -417,12 +421,13 @@ export class Reconciler {
  * the commit still holds what the decision was made from.
  */
 function scheduleWithCapacity(fleet: Fleet, observed: ObservedCluster[]): Pick<ScheduleResult, 'decisions' | 'rebalancers'> {
-  const decisions = scheduleFleet(fleet, { explain: false });
+  const interpreter = fleetInterpreter(fleet);
+  const decisions = scheduleFleet(fleet, { explain: false, interpreter });
   const held = observed.filter((o) => o.fresh);
   if (held.length === 0) return decisions;
   const recorded = new Map(held.map((o) => [o.def.name, o.status]));
   for (const o of held) fleet.clusterStatuses.set(o.def.name, o.fresh!);
-  const withFresh = scheduleFleet(fleet, { explain: false });
+  const withFresh = scheduleFleet(fleet, { explain: false, interpreter });
   if (canonicalJson(withFresh.decisions.map((d) => d.clusters)) !== canonicalJson(decisions.decisions.map((d) => d.clusters))) {
     for (const o of held) {
       o.status = o.fresh!;
@@ -455,6 +460,7 @@ function applyRulesFor(fleet: Fleet, placement: Placement, opts: { allowMassPrun
     detectDrift: opts.detectDrift,
     driftReportOnly: (key) => (placement.templates.get(key)?.object.metadata.annotations?.[ANNOTATION_DRIFT] ?? '').toLowerCase() === 'report',
     decidedPrunes: (cluster) => placement.failover.decidedPrunes.get(cluster) ?? new Set(),
+    retain: retainRule(fleetInterpreter(fleet)),
   };
   return { rules, notices, orphaned: held.orphaned };
 }
@@ -470,5 +476,17 @@ function takeoverRule(fleet: Fleet, decisions: PlacementDecision[], templates: M
     if (!policy) return false;
     const doc = fleet.propagationPolicies.find((p) => p.kind === policy.kind && p.namespace === policy.namespace && p.name === policy.name);
     return doc?.spec.conflictResolution === 'Overwrite';
+  };
+}
+
+/** Karmada's Retain through the fleet's retention scripts; a failing script fails that object's apply, with the script's location. */
+function retainRule(interpreter: ResourceInterpreter): RetainRule {
+  return {
+    applies: (desired) => interpreter.has(desired.apiVersion, desired.kind, 'Retain'),
+    retain: (desired, observed) => {
+      const outcome = interpreter.retain(desired, observed);
+      if (outcome === undefined) return { object: desired };
+      return outcome.error ? { error: `not applied: ${formatProblem(outcome.error)}` } : { object: outcome.value };
+    },
   };
 }

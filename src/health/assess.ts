@@ -1,4 +1,7 @@
 import type { KubeObject } from '../model/kube.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
+import type { HealthStatus } from '../model/fleet.js';
+import { formatProblem } from '../model/problem.js';
 import { HealthInputError } from './fields.js';
 import { healthCheckFor } from './registry.js';
 import { progressing, unknown, type HealthAssessment } from './types.js';
@@ -8,7 +11,7 @@ import { isPlainObject } from '../util/json.js';
  * The health of one live object. `null`/`undefined` stands for an object that should exist but does not: Missing.
  * Never throws: an object whose fields cannot be read is `Unknown`, with the reason as the message.
  */
-export function assessHealth(obj: KubeObject | null | undefined): HealthAssessment {
+export function assessHealth(obj: KubeObject | null | undefined, interpreter?: ResourceInterpreter): HealthAssessment {
   if (obj === null || obj === undefined) return { health: 'Missing', message: 'Resource does not exist' };
   if (!isPlainObject(obj) || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || !isPlainObject(obj.metadata)) {
     return unknown('Not a Kubernetes object: apiVersion, kind and metadata are required');
@@ -16,9 +19,28 @@ export function assessHealth(obj: KubeObject | null | undefined): HealthAssessme
   try {
     // Whatever the kind, an object being deleted is on its way out; its other fields no longer mean much.
     if (obj.metadata.deletionTimestamp) return progressing('Pending deletion');
+    const scripted = interpreter ? scriptedHealth(obj, interpreter) : undefined;
+    if (scripted) return scripted;
     return healthCheckFor(obj.apiVersion, obj.kind)(obj);
   } catch (err) {
     if (err instanceof HealthInputError) return unknown(`${obj.kind} ${String(obj.metadata.name ?? '')}: ${err.message}`);
     throw err;
   }
+}
+
+const ARGO_STATUSES: ReadonlySet<string> = new Set<HealthStatus>(['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown']);
+
+/**
+ * The fleet's scripts decide before the built-in rules: the kind's health.lua first, then its InterpretHealth
+ * (true → Healthy, false → Degraded). A health.lua that returns no status leaves the decision to the next rule; a
+ * script that fails makes the object Unknown, with the script's file and line in the message.
+ */
+function scriptedHealth(obj: KubeObject, interpreter: ResourceInterpreter): HealthAssessment | undefined {
+  const lua = interpreter.luaHealth(obj);
+  if (lua?.error) return unknown(formatProblem(lua.error));
+  if (lua?.value && ARGO_STATUSES.has(lua.value.status)) return { health: lua.value.status as HealthStatus, message: lua.value.message };
+  const karmada = interpreter.interpretHealth(obj);
+  if (karmada?.error) return unknown(formatProblem(karmada.error));
+  if (karmada) return karmada.value ? { health: 'Healthy', message: '' } : { health: 'Degraded', message: 'InterpretHealth returned false' };
+  return undefined;
 }

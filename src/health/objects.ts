@@ -1,5 +1,6 @@
 import type { HealthStatus } from '../model/fleet.js';
 import type { KubeObject } from '../model/kube.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
 import type { ObjectRef } from '../model/refs.js';
 import { assessHealth } from './assess.js';
 import { isPlainObject } from '../util/json.js';
@@ -11,8 +12,8 @@ export interface AssessedObject {
 }
 
 /** Exactly the JSON of `flotilla health -f` (docs/cli.md#flotilla-health): one entry per input object, in input order. */
-export function assessObjects(objs: readonly KubeObject[]): { objects: AssessedObject[] } {
-  return { objects: objs.map((o) => ({ resource: refOf(o), ...assessHealth(o) })) };
+export function assessObjects(objs: readonly KubeObject[], interpreter?: ResourceInterpreter): { objects: AssessedObject[] } {
+  return { objects: objs.map((o) => ({ resource: refOf(o), ...assessHealth(o, interpreter) })) };
 }
 
 function refOf(o: KubeObject): ObjectRef {

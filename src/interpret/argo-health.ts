@@ -26,14 +26,19 @@ const HOOK_FINALIZER = 'argocd.argoproj.io/hook-finalizer';
 
 /** Health of `obj` by `script`; a failing script is `{Unknown, <error>}`, never an exception. */
 export function runHealthScript(script: string, obj: KubeObject, rt = argoRuntime()): ArgoHealth {
-  const metadata = (obj.metadata ?? {}) as { deletionTimestamp?: unknown; finalizers?: unknown };
-  const finalizers = Array.isArray(metadata.finalizers) ? metadata.finalizers : [];
-  if (metadata.deletionTimestamp != null && !finalizers.includes(HOOK_FINALIZER)) return { status: 'Progressing', message: 'Pending deletion' };
   try {
-    return healthFromResult(rt.runChunkWith(script, { obj, actionParams: {} }));
+    return healthOrThrow(script, obj, rt);
   } catch (e) {
     return { status: 'Unknown', message: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** As runHealthScript, but a script that fails throws its LuaScriptError (for callers that report it). */
+export function healthOrThrow(script: string, obj: KubeObject, rt = argoRuntime()): ArgoHealth {
+  const metadata = (obj.metadata ?? {}) as { deletionTimestamp?: unknown; finalizers?: unknown };
+  const finalizers = Array.isArray(metadata.finalizers) ? metadata.finalizers : [];
+  if (metadata.deletionTimestamp != null && !finalizers.includes(HOOK_FINALIZER)) return { status: 'Progressing', message: 'Pending deletion' };
+  return healthFromResult(rt.runChunkWith(script, { obj, actionParams: {} }));
 }
 
 function healthFromResult(result: ReturnType<LuaRuntime['runChunkWith']>): ArgoHealth {

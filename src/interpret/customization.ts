@@ -1,93 +1,21 @@
 /**
- * `interpreters/*.yaml` (Karmada ResourceInterpreterCustomization) and `health/<group>/<kind>/health.lua`:
- * parsing, and validation that compiles every script and checks it defines the function its operation calls.
- * Problems point at the file line of the script line at fault (a script inside a YAML block scalar starts on
- * the line after its `luaScript: |` key).
+ * Validation of interpreter customizations and health.lua scripts: compiles every script and checks it defines the
+ * function its operation calls. Problems point at the file line of the script line at fault.
  */
-import { isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { Problem } from '../model/problem.js';
-import { OPERATIONS, type InterpreterOperation } from './karmada.js';
+import { OPERATIONS, type InterpreterOperation, type LuaScriptSource } from '../model/interpreters.js';
 import { LuaRuntime, LuaScriptError } from './runtime.js';
+import type { InterpreterCustomization } from '../load/parse/customizations.js';
 
-export const CUSTOMIZATION_API_VERSION = 'config.karmada.io/v1alpha1';
-export const CUSTOMIZATION_KIND = 'ResourceInterpreterCustomization';
-
-export interface LuaScriptSource {
-  script: string;
-  file: string;
-  /** File line holding the script's first line. */
-  line: number;
-  column: number;
-}
-
-export interface InterpreterCustomization {
-  name: string;
-  file: string;
-  target: { apiVersion: string; kind: string };
-  scripts: Partial<Record<InterpreterOperation, LuaScriptSource>>;
-}
-
-export interface ParsedCustomizations {
-  customizations: InterpreterCustomization[];
-  problems: Problem[];
-}
-
-/** Customizations of one file (other kinds of documents are ignored); structural errors are Problems. */
-export function parseCustomizations(file: string, text: string): ParsedCustomizations {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter });
-  const out: ParsedCustomizations = { customizations: [], problems: [] };
-  if (!Array.isArray(docs)) return out;
-  const at = (offset: number, message: string): Problem => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, column: col, message };
-  };
-  for (const doc of docs) {
-    if (doc.errors.length > 0) {
-      out.problems.push(...doc.errors.map((e) => at(e.pos[0], e.message.split('\n')[0] ?? e.message)));
-      continue;
-    }
-    const value = doc.toJS() as Record<string, unknown> | null;
-    if (value === null || typeof value !== 'object' || value.kind !== CUSTOMIZATION_KIND) continue;
-    const parsed = customizationOf(file, doc, value, lineCounter, at);
-    if ('problem' in parsed) out.problems.push(parsed.problem);
-    else out.customizations.push(parsed);
-  }
-  return out;
-}
-
-function customizationOf(
-  file: string,
-  doc: Document,
-  value: Record<string, unknown>,
-  lineCounter: LineCounter,
-  at: (offset: number, message: string) => Problem,
-): InterpreterCustomization | { problem: Problem } {
-  const offsetOf = (path: string[]): number => {
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    return node?.range?.[0] ?? (doc.contents as { range?: [number] } | null)?.range?.[0] ?? 0;
-  };
-  if (value.apiVersion !== CUSTOMIZATION_API_VERSION) return { problem: at(offsetOf(['apiVersion']), `apiVersion: expected ${CUSTOMIZATION_API_VERSION}, got ${JSON.stringify(value.apiVersion)}`) };
-  const name = (value.metadata as { name?: unknown } | undefined)?.name;
-  if (typeof name !== 'string' || name === '') return { problem: at(offsetOf(['metadata']), 'metadata.name: expected a name') };
-  const target = (value.spec as { target?: { apiVersion?: unknown; kind?: unknown } } | undefined)?.target;
-  if (typeof target?.apiVersion !== 'string' || typeof target.kind !== 'string' || target.apiVersion === '' || target.kind === '') {
-    return { problem: at(offsetOf(['spec', 'target']), 'spec.target: expected apiVersion and kind') };
-  }
-  const scripts: InterpreterCustomization['scripts'] = {};
-  for (const [op, { field }] of Object.entries(OPERATIONS) as [InterpreterOperation, { field: string }][]) {
-    const path = ['spec', 'customizations', field, 'luaScript'];
-    const node = doc.getIn(path, true);
-    if (node === undefined) continue;
-    if (!isScalar(node) || typeof node.value !== 'string') return { problem: at(offsetOf(path), `spec.customizations.${field}.luaScript: expected a string`) };
-    const start = node.range?.[0] ?? 0;
-    const pos = lineCounter.linePos(start);
-    // Block scalars (| and >) start their text on the next line; others on the line of their first character.
-    const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
-    scripts[op] = { script: node.value, file, line: pos.line + (block ? 1 : 0), column: block ? 1 : pos.col };
-  }
-  return { name, file, target: { apiVersion: target.apiVersion, kind: target.kind }, scripts };
-}
+export {
+  CUSTOMIZATION_API_VERSION,
+  CUSTOMIZATION_KIND,
+  healthScriptKey,
+  parseCustomizations,
+  type InterpreterCustomization,
+  type ParsedCustomizations,
+} from '../load/parse/customizations.js';
+export type { LuaScriptSource } from '../model/interpreters.js';
 
 /** Compiles every script and checks its entry function; one Problem per broken script. */
 export function validateCustomization(c: InterpreterCustomization, rt: LuaRuntime = new LuaRuntime({ flavor: 'karmada' })): Problem[] {
@@ -112,13 +40,6 @@ export function scriptProblem(source: LuaScriptSource, message: string, error?: 
     column: scriptLine === undefined ? source.column : 1,
     message,
   };
-}
-
-/** `health/<group>/<kind>/health.lua`: the key Argo CD looks scripts up by (`group/Kind`, or `Kind` for core). */
-export function healthScriptKey(path: string): string | null {
-  const m = /^health\/([^/]+)\/([^/]+)\/health\.lua$/.exec(path);
-  if (!m) return null;
-  return m[1] === '' || m[1] === 'core' ? m[2]! : `${m[1]}/${m[2]}`;
 }
 
 /** A health.lua that does not compile is a Problem at its line. */

@@ -148,16 +148,4 @@ export function mergeDependencies(lists: DependentObjectReference[][]): Dependen
   return [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, d]) => d);
 }
 
-/** Karmada's operation names, the functions their scripts define and the customization field holding them. */
-export const OPERATIONS = {
-  Retain: { fn: 'Retain', field: 'retention' },
-  InterpretReplica: { fn: 'GetReplicas', field: 'replicaResource' },
-  ReviseReplica: { fn: 'ReviseReplica', field: 'replicaRevision' },
-  InterpretStatus: { fn: 'ReflectStatus', field: 'statusReflection' },
-  AggregateStatus: { fn: 'AggregateStatus', field: 'statusAggregation' },
-  InterpretHealth: { fn: 'InterpretHealth', field: 'healthInterpretation' },
-  InterpretDependency: { fn: 'GetDependencies', field: 'dependencyInterpretation' },
-  InterpretComponent: { fn: 'GetComponents', field: 'componentResource' },
-} as const;
-
-export type InterpreterOperation = keyof typeof OPERATIONS;
+export { OPERATIONS, type InterpreterOperation } from '../model/interpreters.js';

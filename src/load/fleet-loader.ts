@@ -21,12 +21,16 @@ import { heldByInvalidOverrides } from './validate/invalid-overrides.js';
 import { parseYamlDocuments, type YamlDocument } from './parse/yaml-documents.js';
 import type { ParseCache } from './parse/parse-cache.js';
 import { isPlainObject } from '../util/json.js';
+import type { HealthScript, ScriptChecker } from '../model/interpreters.js';
+import type { InterpreterCustomization } from './parse/customizations.js';
+import { decodeFleetFile } from './parse/file-bytes.js';
+import { readHealthScript, readInterpreterFile, settleInterpreters } from './validate/load-interpreters.js';
 
 /** Karmada never propagates these groups (its default --skipped-propagating-apis), nor Flotilla's own kinds. */
 const NEVER_TEMPLATES = new Set(['cluster.karmada.io', 'policy.karmada.io', 'work.karmada.io', 'apps.karmada.io', 'config.karmada.io', 'flotilla.dev']);
 
 /** Files only Flotilla reads (kubectl never sees them), so YAML 1.1 readings do not matter there. */
-const FLOTILLA_ONLY = new Set<FleetPathRole['role']>(['settings', 'cluster-status', 'placement']);
+const FLOTILLA_ONLY = new Set<FleetPathRole['role']>(['settings', 'cluster-status', 'placement', 'interpreter']);
 
 const DIRECTORY: Record<FleetPathRole['role'], string> = {
   settings: 'fleet.yaml',
@@ -35,6 +39,8 @@ const DIRECTORY: Record<FleetPathRole['role'], string> = {
   workload: 'workloads/',
   'cluster-status': 'status/clusters/',
   placement: 'status/placements/',
+  interpreter: 'interpreters/',
+  'health-script': 'health/',
 };
 
 export class FleetLoader {
@@ -46,21 +52,38 @@ export class FleetLoader {
   readonly pending: PendingTemplate[] = [];
   readonly statuses: { cluster: string; status: ClusterStatus; source: SourceLocation }[] = [];
   readonly placements: { record: PlacementRecord; source: SourceLocation }[] = [];
+  readonly customizations: InterpreterCustomization[] = [];
+  readonly healthScripts: HealthScript[] = [];
+
+  constructor(
+    private readonly checkScripts?: ScriptChecker,
+    private readonly parseCache?: ParseCache,
+  ) {}
 
   refuse(file: string, message: string): void {
     this.sink.error({ file, line: 1, column: 1 }, message);
     this.broken.add(file);
   }
 
-  constructor(private readonly parseCache?: ParseCache) {}
-
   readFile(file: FleetFile, role: FleetPathRole, maxFileBytes: number): void {
+    if (role.role === 'health-script') return this.readHealthScript(file, maxFileBytes);
     const options = { maxFileBytes, yaml11Warnings: !FLOTILLA_ONLY.has(role.role) };
     const parsed = this.parseCache ? this.parseCache.parse(file.path, file.content, options) : parseYamlDocuments(file.path, file.content, options);
     this.sink.errors.push(...parsed.errors);
     this.sink.warnings.push(...parsed.warnings);
     if (!parsed.complete) this.broken.add(file.path);
+    if (role.role === 'interpreter') {
+      const decoded = decodeFleetFile(file.content, maxFileBytes);
+      if (parsed.complete && decoded.ok) this.customizations.push(...readInterpreterFile(file.path, decoded.text, parsed.documents, this.sink));
+      return;
+    }
     parsed.documents.forEach((doc, i) => this.readDocument(doc, role, i));
+  }
+
+  private readHealthScript(file: FleetFile, maxFileBytes: number): void {
+    const decoded = decodeFleetFile(file.content, maxFileBytes);
+    if (!decoded.ok) return this.sink.error({ file: file.path, line: decoded.line, column: decoded.column }, decoded.message);
+    this.healthScripts.push(readHealthScript(file.path, decoded.text));
   }
 
   private readDocument(doc: YamlDocument, role: FleetPathRole, position: number): void {
@@ -178,6 +201,8 @@ export class FleetLoader {
     const held = new Map<string, ObjectRef>();
     for (const ref of settled.held) if (!held.has(identityKey(ref))) held.set(identityKey(ref), ref);
     for (const ref of heldByInvalidOverrides(invalidOverrides, settled.templates, sink)) if (!held.has(identityKey(ref))) held.set(identityKey(ref), ref);
+    const scripts = settleInterpreters(this.customizations, this.healthScripts, settled.templates, this.checkScripts, sink);
+    for (const ref of scripts.held) if (!held.has(identityKey(ref))) held.set(identityKey(ref), ref);
     return {
       settings: withDefaults(this.settings),
       clusters,
@@ -189,6 +214,8 @@ export class FleetLoader {
       workloadRebalancers,
       templates: settled.templates,
       placements,
+      // Only a fleet with scripts carries them: most fleets have none.
+      ...(scripts.interpreters.kinds.size > 0 || scripts.interpreters.health.length > 0 ? { interpreters: scripts.interpreters } : {}),
       brokenFiles: [...this.broken].sort(compareStrings),
       heldResources: [...held.values()].sort(compareRefs),
       errors: uniqueProblems(sink.errors),

@@ -7,6 +7,7 @@ import { DEFAULT_FLEET_SETTINGS, type Fleet, type FleetFile } from '../model/fle
 import { compareStrings } from '../model/refs.js';
 import { FleetLoader } from './fleet-loader.js';
 import type { ParseCache } from './parse/parse-cache.js';
+import type { ScriptChecker } from '../model/interpreters.js';
 import { withDefaults } from './validate/load-settings.js';
 import { fleetPathRole, unsafePathProblem, type FleetPathRole } from './parse/paths.js';
 
@@ -15,6 +16,11 @@ export interface LoadOptions {
   maxFileBytes?: number;
   /** Parsed files shared with other loads (e.g. the base and head of a plan). */
   parseCache?: ParseCache;
+  /**
+   * Compiles interpreter and health scripts (from src/interpret: the Lua VM is not pure). Without it scripts are
+   * loaded unchecked, and a broken one fails when it runs.
+   */
+  checkScripts?: ScriptChecker;
 }
 
 const SYMLINK_IGNORED = 'a symbolic link; ignored, because Flotilla never follows symbolic links (one could point outside the repository): put the file itself here';
@@ -24,7 +30,7 @@ function compareFiles(a: FleetFile, b: FleetFile): number {
 }
 
 export function loadFleet(files: FleetFile[], options: LoadOptions = {}): Fleet {
-  const loader = new FleetLoader(options.parseCache);
+  const loader = new FleetLoader(options.checkScripts, options.parseCache);
   const copies = new Map<string, number>();
   // Only the type system promises string paths; a caller's bug must not throw here.
   const given = files.map((f) => (typeof f.path === 'string' ? f : { ...f, path: String(f.path) }));

@@ -6,6 +6,7 @@ import type { ClusterSpec, ClusterTaintPolicySpec, OverrideSpec, PropagationSpec
 import type { SourceLocation, Problem } from './problem.js';
 import { DEFAULT_NO_EXECUTE_TOLERATION_SECONDS, type GracefulEvictionTask } from './eviction.js';
 import type { ObjectRef, PolicyRef } from './refs.js';
+import type { FleetInterpreters } from './interpreters.js';
 
 export interface FleetSettings {
   /** Maximum share (0..1) of a cluster's managed objects that one pass may delete without an explicit override. */
@@ -172,6 +173,8 @@ export interface Fleet {
   templates: ResourceTemplate[];
   /** Previous placements from status/placements, keyed by identityKey(resource). */
   placements: Map<string, PlacementRecord>;
+  /** Scripts from interpreters/ and health/ (absent: none, as for fleets built in code). */
+  interpreters?: FleetInterpreters;
   /**
    * Files that could not be read completely (YAML syntax errors, oversized, alias bombs). Objects that came from
    * them are neither changed nor pruned this pass: a broken file must never delete anything.

@@ -8,3 +8,4 @@ export * from './placement.js';
 export * from './eviction.js';
 export * from './constants.js';
 export * from './quantity.js';
+export * from './interpreters.js';

@@ -14,7 +14,8 @@ import { canonicalStringify, fastContentHash } from './hash.js';
 import { policyAnnotation } from './metadata.js';
 import { implicitNamespace, namespaceRef, needsNamespaceObject } from './namespaces.js';
 import { preparePolicies, type PreparedPolicies } from './override-policies.js';
-import { planReplicaRevisions } from './replicas.js';
+import { planReplicaRevisions, planScriptedRevisions } from './replicas.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
 import { indexRules } from './rule-index.js';
 import { planTemplate, renderVariant, templateFingerprint, type RenderContext, type TemplatePlan } from './template-plan.js';
 import {
@@ -66,6 +67,7 @@ class RenderPass {
   private readonly decisionsByKey: Map<string, PlacementDecision>;
   private readonly environment: string;
   private readonly ctx: RenderContext;
+  private readonly interpreter: ResourceInterpreter | undefined;
   private readonly stats: RenderStats = { computed: 0, reused: 0 };
   private readonly fingerprints = new Map<string, string>();
   private readonly plans = new Map<string, TemplatePlan>();
@@ -95,7 +97,8 @@ class RenderPass {
     }));
     this.policies = preparePolicies(fleet.overridePolicies);
     const index = indexRules(this.policies, clusters);
-    this.ctx = { index, stats: this.stats, memo: new WeakMap() };
+    this.interpreter = options.interpreter;
+    this.ctx = { index, stats: this.stats, memo: new WeakMap(), interpreter: options.interpreter };
     this.environment = environmentFingerprint(this.policies, clusters);
     this.templates = [...fleet.templates].sort(
       (a, b) => compareRefs(a.ref, b.ref) || compareStrings(a.source.file, b.source.file) || a.source.line - b.source.line,
@@ -142,7 +145,7 @@ class RenderPass {
         continue;
       }
       const plan = this.planOf(template);
-      const revisions = planReplicaRevisions(template.object, decision);
+      const revisions = planScriptedRevisions(template.object, decision, this.interpreter) ?? planReplicaRevisions(template.object, decision);
       const results = decision.clusters.map((c) => {
         const ci = this.clusterIndex.get(c.name);
         if (ci === undefined) return undefined;
@@ -191,7 +194,8 @@ class RenderPass {
   private fingerprintOf(key: string, t: ResourceTemplate): string {
     let fp = this.fingerprints.get(key);
     if (fp === undefined) {
-      fp = templateFingerprint(t);
+      // A changed ReviseReplica script changes the renderings of its kind as much as a changed template.
+      fp = templateFingerprint(t) + (this.interpreter?.fingerprint(t.object.apiVersion, t.object.kind, 'ReviseReplica') ?? '');
       this.fingerprints.set(key, fp);
     }
     return fp;
@@ -305,6 +309,7 @@ function indexDecisions(decisions: readonly PlacementDecision[]): Map<string, Pl
 
 function failureProblem(cluster: string, ref: ObjectRef, result: VariantResult, policies: PreparedPolicies): Problem {
   const failure = result.failure!;
+  if (failure.problem) return { ...failure.problem, message: `cannot revise the replicas of ${formatRef(ref)} for cluster ${cluster}: ${failure.problem.message}` };
   const source = policies.byKey.get(failure.policyKey)?.doc.source ?? { file: '', line: 0, column: 0 };
   return problemAt(source, `${failure.field}: cannot override ${formatRef(ref)} for cluster ${cluster}: ${failure.message}`);
 }

@@ -9,6 +9,7 @@ import { LABEL_RETAIN_REPLICAS } from '../model/constants.js';
 import type { KubeObject } from '../model/kube.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { groupOf } from '../model/refs.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
 import { allocateWebsterSeats } from '../util/webster.js';
 import { writableAt, writableMapAt } from './writable.js';
 import { isPlainObject } from '../util/json.js';
@@ -17,6 +18,8 @@ export interface ReplicaRevision {
   replicas?: number;
   parallelism?: number;
   completions?: number;
+  /** The share the kind's ReviseReplica script writes, and that script's fingerprint (for cache keys). */
+  scripted?: { replicas: number; script: string };
 }
 
 const REPLICA_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
@@ -67,9 +70,26 @@ export function planReplicaRevisions(template: KubeObject, decision: PlacementDe
   return out;
 }
 
+/**
+ * For a kind with a ReviseReplica script (Karmada's replicaRevision): the clusters whose share differs from the
+ * count GetReplicas reads from the template get the script's revision. Undefined when no script covers the kind;
+ * a kind without a GetReplicas script, or a template with no replicas, is not revised (as in Karmada).
+ */
+export function planScriptedRevisions(template: KubeObject, decision: PlacementDecision, interpreter: ResourceInterpreter | undefined): Map<string, ReplicaRevision> | undefined {
+  if (!interpreter?.has(template.apiVersion, template.kind, 'ReviseReplica')) return undefined;
+  const out = new Map<string, ReplicaRevision>();
+  const count = interpreter.getReplicas(template);
+  // A failing GetReplicas already kept the previous placement and was reported by the scheduler.
+  if (!count?.value || count.value.replica <= 0) return out;
+  const script = interpreter.fingerprint(template.apiVersion, template.kind, 'ReviseReplica');
+  for (const c of decision.clusters) if (c.replicas !== count.value.replica) out.set(c.name, { scripted: { replicas: c.replicas, script } });
+  return out;
+}
+
 /** A short, stable description of a revision for cache keys; "" for none. */
 export function revisionKey(rev: ReplicaRevision | undefined): string {
   if (!rev) return '';
+  if (rev.scripted) return `s${rev.scripted.replicas}@${rev.scripted.script}`;
   return `r${rev.replicas ?? ''}p${rev.parallelism ?? ''}c${rev.completions ?? ''}`;
 }
 

@@ -23,7 +23,8 @@ import {
 import { manifestRelPath } from './rel-path.js';
 import { dropRetainedReplicasInPlace, reviseReplicasInPlace, revisionKey, type ReplicaRevision } from './replicas.js';
 import type { RuleIndex } from './rule-index.js';
-import type { RenderStats, TemplateCacheEntry, VariantResult } from './types.js';
+import type { RenderFailure, RenderStats, TemplateCacheEntry, VariantResult } from './types.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
 import { writableRoot } from './writable.js';
 
 /** Up to this many candidate rules, a cluster's rules are found by testing each; beyond, through the rule index. */
@@ -116,6 +117,7 @@ export interface RenderContext {
   index: RuleIndex;
   stats: RenderStats;
   memo: CanonicalMemo;
+  interpreter?: ResourceInterpreter;
 }
 
 /** The rendering of `plan`'s template on one cluster; `policy` is the `flotilla.dev/policy` annotation ("" for none). */
@@ -138,7 +140,7 @@ export function renderVariant(plan: TemplatePlan, revision: ReplicaRevision | un
   } else {
     ctx.stats.computed++;
     const namespaceIds = new Set(namespaceRules.map((r) => r.id));
-    result = compute(plan, revision, policy, clusterRules, (rule) => namespaceIds.has(rule.id), ctx.memo);
+    result = compute(plan, revision, policy, clusterRules, (rule) => namespaceIds.has(rule.id), ctx);
   }
   plan.local.set(localKey, result);
   plan.variants.set(stableKey, result);
@@ -156,12 +158,17 @@ function compute(
   policy: string,
   clusterRules: readonly PreparedRule[],
   namespaceRuleApplies: (rule: PreparedRule) => boolean,
-  memo: CanonicalMemo,
+  ctx: RenderContext,
 ): VariantResult {
   // The fleet's template is never frozen or changed: renderings share a private frozen copy, which carries its
   // namespace even if the template did not spell it out.
   plan.base ??= deepFreeze(withNamespace(cloneJson(plan.template.object), plan.ref.namespace));
-  const working = writableRoot(plan.base);
+  let working = writableRoot(plan.base);
+  if (revision?.scripted) {
+    const revised = reviseByScript(plan, revision.scripted.replicas, ctx.interpreter);
+    if ('failure' in revised) return { failure: revised.failure };
+    working = revised.object;
+  }
   reviseReplicasInPlace(working, revision);
   const run = runOverrides(working, plan.ref, clusterRules, plan.namespaceCandidates, namespaceRuleApplies);
   if (run.failure) return { failure: run.failure };
@@ -169,6 +176,14 @@ function compute(
   dropRetainedReplicasInPlace(object);
   const source = plan.template.source.file;
   const appliedJson = run.applied.length > 0 ? appliedOverridesAnnotation(run.applied) : undefined;
-  const hash = stampInPlace(object, { source, policy, applied: run.applied }, memo, appliedJson);
+  const hash = stampInPlace(object, { source, policy, applied: run.applied }, ctx.memo, appliedJson);
   return { rendered: deepFreeze({ ref: plan.ref, object, hash, sourceFile: source, relPath: plan.relPath }) };
+}
+
+/** The template (namespace filled in) with the cluster's share written by the kind's ReviseReplica script. */
+function reviseByScript(plan: TemplatePlan, replicas: number, interpreter: ResourceInterpreter | undefined): { object: KubeObject } | { failure: RenderFailure } {
+  const outcome = interpreter?.reviseReplica(withNamespace(cloneJson(plan.template.object), plan.ref.namespace), replicas);
+  if (outcome?.value) return { object: outcome.value };
+  const message = outcome?.error.message ?? 'no ReviseReplica script';
+  return { failure: { policyKey: '', field: '', message, ...(outcome?.error ? { problem: outcome.error } : {}) } };
 }

@@ -1,5 +1,6 @@
 /** The render stage's public data shapes. */
 import type { OverridePolicyKind } from '../model/fleet.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
 import type { KubeObject } from '../model/kube.js';
 import type { Problem } from '../model/problem.js';
 import type { ObjectRef } from '../model/refs.js';
@@ -54,6 +55,8 @@ export interface RenderOptions {
   cache?: RenderCache;
   /** Render only these clusters (`flotilla render --cluster`); names not in the fleet are ignored. */
   clusters?: string[];
+  /** Runs the fleet's ReviseReplica scripts for divided custom resources. */
+  interpreter?: ResourceInterpreter;
 }
 
 /** An override policy that changed an object, as listed in the `flotilla.dev/applied-overrides` annotation. */
@@ -78,6 +81,8 @@ export interface RenderFailure {
   /** Field path in the policy, e.g. `spec.overrideRules[0].overriders.plaintext[1]`. */
   field: string;
   message: string;
+  /** A failing script: the Problem is at the script itself (policyKey and field are then ""). */
+  problem?: Problem;
 }
 
 export type VariantResult = { rendered: RenderedObject; failure?: undefined } | { rendered?: undefined; failure: RenderFailure };

@@ -4,6 +4,10 @@
  * VisitPodConfigmapNames as Karmada's dependency interpreter uses them.
  */
 import type { ResourceTemplate } from '../model/fleet.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
+import type { LabelSelector } from '../model/kube.js';
+import type { Problem } from '../model/problem.js';
+import { matchLabelSelector } from '../match/selectors.js';
 import type { ObjectRef } from '../model/refs.js';
 import { compareRefs, groupOf } from '../model/refs.js';
 import { asPlainObject, type JsonObject } from '../util/json.js';
@@ -89,4 +93,32 @@ export function dependencyRefs(template: ResourceTemplate): ObjectRef[] {
   push('ServiceAccount', refs.serviceAccounts);
   push('PersistentVolumeClaim', refs.claims);
   return out.sort(compareRefs);
+}
+
+/**
+ * The dependencies the kind's InterpretDependency scripts name (they replace the built-in reading): references by
+ * name, and by label selector matched against the fleet's templates of that kind and namespace. Undefined when no
+ * script covers the kind.
+ */
+export function scriptedDependencyRefs(
+  template: ResourceTemplate,
+  interpreter: ResourceInterpreter | undefined,
+  templates: readonly ResourceTemplate[],
+): { refs: ObjectRef[]; error?: Problem } | undefined {
+  const outcome = interpreter?.getDependencies(template.object);
+  if (outcome === undefined) return undefined;
+  if (outcome.error) return { refs: [], error: outcome.error };
+  const out: ObjectRef[] = [];
+  for (const dep of outcome.value) {
+    const namespace = dep.namespace ?? template.ref.namespace;
+    if (dep.name !== undefined && dep.name !== '') {
+      out.push({ apiVersion: dep.apiVersion, kind: dep.kind, namespace, name: dep.name });
+      continue;
+    }
+    const selector = dep.labelSelector as LabelSelector;
+    for (const t of templates) {
+      if (t.ref.apiVersion === dep.apiVersion && t.ref.kind === dep.kind && t.ref.namespace === namespace && matchLabelSelector(selector, t.object.metadata.labels)) out.push({ ...t.ref });
+    }
+  }
+  return { refs: out.sort(compareRefs) };
 }

@@ -3,6 +3,8 @@
  * (one pod) requests. Everything else counts as an object without replicas (0), copied whole to each cluster.
  */
 import type { ResourceTemplate } from '../model/fleet.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
+import type { Problem } from '../model/problem.js';
 import { groupOf } from '../model/refs.js';
 import { parseQuantity, resourceUnits } from '../model/quantity.js';
 import { asPlainObject, type JsonObject } from '../util/json.js';
@@ -13,6 +15,8 @@ export interface TemplateReplicas {
   source: string;
   /** Set when the field holds something other than a non-negative integer. */
   error?: string;
+  /** Set when the kind's GetReplicas script failed: the Problem is at the script. */
+  scriptError?: Problem;
 }
 
 type Json = JsonObject;
@@ -86,6 +90,28 @@ export function replicaPodSpec(template: ResourceTemplate): { spec: Json; path: 
 export function templateRequests(template: ResourceTemplate): PodRequests {
   const pod = replicaPodSpec(template);
   return podRequests(pod?.spec, pod?.path);
+}
+
+/**
+ * Replicas and per-replica requests from the kind's InterpretReplica script (GetReplicas), which replaces the
+ * built-in reading for its kind; undefined when no script covers the kind.
+ */
+export function scriptedReplicas(template: ResourceTemplate, interpreter: ResourceInterpreter | undefined): { replicas: TemplateReplicas; requests: PodRequests } | undefined {
+  const outcome = interpreter?.getReplicas(template.object);
+  if (outcome === undefined) return undefined;
+  if (outcome.error) return { replicas: { count: 0, source: 'GetReplicas', error: outcome.error.message, scriptError: outcome.error }, requests: podRequests(undefined) };
+  const { replica, requires } = outcome.value;
+  const source = 'GetReplicas (interpreters/)';
+  const requests = resourceListRequests(asPlainObject(requires?.resourceRequest), 'GetReplicas requires.resourceRequest');
+  if (replica < 0) return { replicas: { count: 0, source, error: `GetReplicas returned ${replica} replicas; expected a non-negative count` }, requests };
+  return { replicas: { count: replica, source }, requests };
+}
+
+/** Per-replica requests given as a resource list (a script's `resourceRequest`), tracked resources only. */
+export function resourceListRequests(list: Json | undefined, path: string): PodRequests {
+  const problems: string[] = [];
+  const amounts = new Map([...readResourceList(list, path, problems)].filter(([, v]) => v > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { amounts, key: [...amounts].map(([k, v]) => `${k}=${v}`).join(','), problems };
 }
 
 /**

@@ -4,6 +4,7 @@
  * Karmada lives here: a template that cannot be scheduled keeps its previous placement.
  */
 import type { Fleet, PlacementCluster, PlacementRecord, ResourceTemplate } from '../model/fleet.js';
+import type { ResourceInterpreter } from '../model/interpreters.js';
 import type { PlacementDecision } from '../model/placement.js';
 import type { Problem } from '../model/problem.js';
 import { compareProblems } from '../model/problem.js';
@@ -12,10 +13,10 @@ import { claimPolicy, type PolicyClaim } from '../match/claim.js';
 import { compareTemplates, createScheduleContext, tolerationsOf, type ScheduleContext } from './context.js';
 import { consideredTolerations, planEvictions, replacements, type EvictionPlan } from './evict.js';
 import { isEvictable, normalizePurgeMode, type GracefulEvictionTask } from '../model/eviction.js';
-import { dependencyRefs } from './dependencies.js';
+import { dependencyRefs, scriptedDependencyRefs } from './dependencies.js';
 import { describeStrategy } from './assign.js';
 import { formatResourceUnits } from '../model/quantity.js';
-import { templateReplicas, templateRequests } from './replicas.js';
+import { scriptedReplicas, templateReplicas, templateRequests } from './replicas.js';
 import { scheduleTemplate } from './schedule-template.js';
 import { placementFingerprint, rebalancerKey as rebalancerKeyOf, rebalancersByTemplate, steadyPlacement } from './triggers.js';
 import type { DependencyLink, PlacementExplanation, RebalancerOutcome, ReplicaExplanation, ScheduleOptions, ScheduleResult } from './types.js';
@@ -62,7 +63,7 @@ function keepPrevious(decision: PlacementDecision, previous: PlacementRecord | u
   decision.clusters = sortedClusters(previous?.clusters ?? []).map((c) => ({ name: c.name, replicas: c.replicas }));
 }
 
-function scheduleOne(ctx: ScheduleContext, triggers: Triggers, template: ResourceTemplate, problems: Problem[], explain: boolean): Entry {
+function scheduleOne(ctx: ScheduleContext, triggers: Triggers, template: ResourceTemplate, problems: Problem[], explain: boolean, interpreter: ResourceInterpreter | undefined): Entry {
   const previous = ctx.placements.get(identityKey(template.ref));
   const claim = claimPolicy(template, ctx.policies, previous, ctx.invalidPolicies);
   const decision: PlacementDecision = {
@@ -106,12 +107,14 @@ function scheduleOne(ctx: ScheduleContext, triggers: Triggers, template: Resourc
   explanation.strategy = describeStrategy(policy.spec.placement);
   const tolerations = tolerationsOf(ctx, policy.spec.placement);
   explanation.tolerations = consideredTolerations(tolerations);
-  const replicas = templateReplicas(template);
-  const requests = templateRequests(template);
+  const scripted = scriptedReplicas(template, interpreter);
+  const replicas = scripted?.replicas ?? templateReplicas(template);
+  const requests = scripted?.requests ?? templateRequests(template);
   explanation.replicas = replicaExplanation(replicas.count, replicas.source, requests.amounts);
   const invalid = [...(replicas.error !== undefined ? [replicas.error] : []), ...requests.problems];
   if (invalid.length > 0) {
-    for (const message of invalid) problems.push(templateProblem(template, message));
+    if (replicas.scriptError) problems.push(replicas.scriptError);
+    for (const message of replicas.scriptError ? requests.problems : invalid) problems.push(templateProblem(template, message));
     keepPrevious(decision, previous, `the template cannot be scheduled: ${invalid.join('; ')}`);
     keepRecordedTriggers(decision, previous);
     withTasks(decision, previous?.gracefulEvictionTasks ?? []);
@@ -254,13 +257,16 @@ function replicaExplanation(count: number, source: string, amounts: ReadonlyMap<
  * binding; the binding controller then applies the object to the union of the binding's own clusters and the
  * clusters of every requiring workload. A dependency no policy claims is placed by `requiredBy` alone.
  */
-function propagateDependencies(entries: readonly Entry[]): void {
+function propagateDependencies(entries: readonly Entry[], interpreter: ResourceInterpreter | undefined, problems: Problem[]): void {
   const byKey = new Map<string, Entry>();
   for (const e of entries) if (!byKey.has(identityKey(e.template.ref))) byKey.set(identityKey(e.template.ref), e);
   const links = new Map<Entry, DependencyLink[]>();
+  const templates = entries.map((e) => e.template);
   for (const e of entries) {
     if (e.claim.policy?.spec.propagateDeps !== true || e.decision.clusters.length === 0) continue;
-    for (const ref of dependencyRefs(e.template)) {
+    const scripted = scriptedDependencyRefs(e.template, interpreter, templates);
+    if (scripted?.error) problems.push(scripted.error);
+    for (const ref of scripted?.refs ?? dependencyRefs(e.template)) {
       const dep = byKey.get(identityKey(ref));
       if (!dep || dep === e || dep.claim.claim === 'Ignored') continue;
       e.explanation.dependencies.push(dep.template.ref);
@@ -314,8 +320,8 @@ export function scheduleFleet(fleet: Fleet, options: ScheduleOptions = {}): Sche
   const problems: Problem[] = statusProblems(ctx);
   const explain = options.explain !== false;
   const triggers: Triggers = { rebalancers: rebalancersByTemplate(fleet), clusterNames: new Set(fleet.clusters.map((c) => c.name)) };
-  const entries = [...fleet.templates].sort(compareTemplates).map((t) => scheduleOne(ctx, triggers, t, problems, explain));
-  propagateDependencies(entries);
+  const entries = [...fleet.templates].sort(compareTemplates).map((t) => scheduleOne(ctx, triggers, t, problems, explain, options.interpreter));
+  propagateDependencies(entries, options.interpreter, problems);
   const explanations = new Map<string, PlacementExplanation>();
   for (const e of entries) {
     applySuspension(e);

@@ -2,6 +2,7 @@
  * Output types of the schedule stage. Everything here is plain JSON data: arrays are in a stable order and
  * objects are built with a fixed key order, so `JSON.stringify` of a result is byte-identical across runs.
  */
+import type { ResourceInterpreter } from '../model/interpreters.js';
 import type { ClusterAffinity, SpreadConstraint } from '../model/karmada.js';
 import type { PlacementCluster } from '../model/fleet.js';
 import type { GracefulEvictionTask } from '../model/eviction.js';
@@ -36,6 +37,8 @@ export interface ScheduleResult {
 export interface ScheduleOptions {
   /** Build a `PlacementExplanation` per template (default true). The controller may skip them to save memory. */
   explain?: boolean;
+  /** Runs the fleet's interpreter scripts (replicas, requirements and dependencies of custom resources). */
+  interpreter?: ResourceInterpreter;
 }
 
 export type FilterRule = 'ClusterAffinity' | 'TaintToleration' | 'APIEnablement' | 'SpreadConstraint' | 'ClusterEviction';

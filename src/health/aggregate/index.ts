@@ -18,6 +18,8 @@ import type { AggregatedStatus, Aggregator, MemberStatus, Reported } from './typ
 import { aggregatePersistentVolume, aggregatePersistentVolumeClaim } from './volumes.js';
 import { aggregateDaemonSet, aggregateDeployment, aggregateStatefulSet } from './workloads.js';
 import { isPlainObject } from '../../util/json.js';
+import type { AggregatedStatusItem, ResourceInterpreter } from '../../model/interpreters.js';
+import { formatProblem } from '../../model/problem.js';
 
 export type { AggregatedStatus, MemberStatus } from './types.js';
 
@@ -41,13 +43,15 @@ const AGGREGATORS: ReadonlyMap<string, Aggregator> = new Map<string, Aggregator>
  * Kinds without an aggregation rule get `health` alone. A member status that cannot be read does not throw: the
  * counters are left out and `message` says why.
  */
-export function aggregateStatus(template: KubeObject, members: readonly MemberStatus[]): AggregatedStatus {
+export function aggregateStatus(template: KubeObject, members: readonly MemberStatus[], interpreter?: ResourceInterpreter): AggregatedStatus {
   const sorted = [...members].sort((a, b) => compareStrings(a.cluster, b.cluster));
   const health = worstHealth(sorted.map(effectiveHealth));
+  if (interpreter?.has(template.apiVersion, template.kind, 'AggregateStatus')) return aggregateByScript(template, sorted, health, interpreter);
+  const statuses = interpreter?.has(template.apiVersion, template.kind, 'InterpretStatus') ? reflectMembers(sorted, interpreter).members : sorted;
   const aggregator = AGGREGATORS.get(`${groupOf(template.apiVersion)}/${template.kind}`);
   if (!aggregator) return { health };
   try {
-    const counters = aggregator(template, sorted.map(reported));
+    const counters = aggregator(template, statuses.map(reported));
     return sortKeys({ ...counters, health });
   } catch (err) {
     if (!(err instanceof HealthInputError)) throw err;
@@ -63,4 +67,40 @@ function reported(m: MemberStatus): Reported {
 
 function effectiveHealth(m: MemberStatus): HealthStatus {
   return m.applied ? m.health : worstHealth([m.health, 'Missing']);
+}
+
+/** Karmada's ResourceHealth for an AggregatedStatusItem. */
+function karmadaHealth(health: HealthStatus): AggregatedStatusItem['health'] {
+  return health === 'Healthy' ? 'Healthy' : health === 'Degraded' ? 'Unhealthy' : 'Unknown';
+}
+
+/** Each member's status as the kind's ReflectStatus script reports it (else the live `.status`). */
+function reflectMembers(members: readonly MemberStatus[], interpreter: ResourceInterpreter): { members: MemberStatus[]; messages: string[] } {
+  const messages: string[] = [];
+  const reflected = members.map((m) => {
+    if (!m.object) return m;
+    const outcome = interpreter.reflectStatus(m.object);
+    if (!outcome) return m;
+    if (outcome.error) messages.push(`cluster ${m.cluster}: ${formatProblem(outcome.error)}`);
+    return { ...m, status: isPlainObject(outcome.value) ? outcome.value : null };
+  });
+  return { members: reflected, messages };
+}
+
+/**
+ * A kind with an AggregateStatus script: the members (status reflected) become Karmada's AggregatedStatusItems
+ * and the `status` the script returns is recorded with the worst health. A failing script leaves only the health,
+ * and the message says why.
+ */
+function aggregateByScript(template: KubeObject, members: readonly MemberStatus[], health: HealthStatus, interpreter: ResourceInterpreter): AggregatedStatus {
+  const reflected = reflectMembers(members, interpreter);
+  const messages = reflected.messages;
+  const items: AggregatedStatusItem[] = reflected.members.map((m) => {
+    const status = m.status !== undefined ? m.status : m.object?.status;
+    return { clusterName: m.cluster, ...(status !== undefined && status !== null ? { status } : {}), applied: m.applied, health: karmadaHealth(m.health) };
+  });
+  const aggregated = interpreter.aggregateStatus(template, items);
+  if (aggregated?.error) messages.push(formatProblem(aggregated.error));
+  const status = isPlainObject(aggregated?.value?.status) ? aggregated.value.status : {};
+  return sortKeys({ ...status, health, ...(messages.length > 0 ? { message: messages.join('; ') } : {}) });
 }

@@ -10,7 +10,9 @@ export type FleetPathRole =
   | { role: 'policy' }
   | { role: 'workload' }
   | { role: 'cluster-status'; cluster: string }
-  | { role: 'placement' };
+  | { role: 'placement' }
+  | { role: 'interpreter' }
+  | { role: 'health-script' };
 
 const PATH_PROBLEM: Record<UnsafeRepositoryPathReason, string> = {
   empty: 'empty path',
@@ -31,14 +33,16 @@ const YAML_FILE = /\.ya?ml$/;
 
 /** The role of a safe path in the fleet, or null when the loader ignores it (README, CI config, dot-directories…). */
 export function fleetPathRole(path: string): FleetPathRole | null {
-  if (!YAML_FILE.test(path)) return null;
   const segments = path.split('/');
   if (segments.some((s) => s.startsWith('.'))) return null;
+  if (segments.length === 4 && segments[0] === 'health' && segments[3] === 'health.lua') return { role: 'health-script' };
+  if (!YAML_FILE.test(path)) return null;
   if (segments.length === 1) return path === 'fleet.yaml' || path === 'fleet.yml' ? { role: 'settings' } : null;
   const [top, second] = segments;
   if (top === 'clusters') return { role: 'cluster' };
   if (top === 'policies') return { role: 'policy' };
   if (top === 'workloads') return { role: 'workload' };
+  if (top === 'interpreters') return { role: 'interpreter' };
   if (top === 'status' && second === 'clusters' && segments.length === 3) return { role: 'cluster-status', cluster: segments[2]!.replace(YAML_FILE, '') };
   if (top === 'status' && second === 'placements' && segments.length > 2) return { role: 'placement' };
   return null;
