@@ -67,7 +67,9 @@ export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, op
   // keeps its entry as it was (its old hash makes the next pass apply it again); a new one is kept as pending.
   const keepUnconfirmed = (d: DesiredObject) => {
     const prev = plan.previouslyApplied.get(identityKey(d.ref));
-    inventory.set(identityKey(d.ref), prev ?? { ref: d.ref, hash: d.hash, source: d.source, pending: true });
+    // Desired again: no longer an evicted copy waiting for deletion.
+    const { evicted: _evicted, ...kept } = prev ?? { ref: d.ref, hash: d.hash, source: d.source, pending: true };
+    inventory.set(identityKey(d.ref), kept);
   };
   const applyOne = async (d: DesiredObject, previouslyApplied: boolean): Promise<void> => {
     if (!reachable) {

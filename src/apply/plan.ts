@@ -89,7 +89,7 @@ export function planClusterApply(input: PlanInput): ClusterPlan {
   }
   // Deleting one object is never a mass deletion; beyond that, at most the configured share per pass.
   const budget = Math.max(1, Math.floor(input.maxPruneFraction * total));
-  const accidental = input.decidedPrunes ? candidates.filter((e) => !input.decidedPrunes!.has(identityKey(e.ref))).length : candidates.length;
+  const accidental = candidates.filter((e) => !e.evicted && !input.decidedPrunes?.has(identityKey(e.ref))).length;
   if (accidental > budget && !input.allowMassPrune) {
     return refuse(
       `refusing to delete ${accidental} of ${total} objects on ${input.cluster} in one pass ` +

@@ -36,7 +36,7 @@ export function failoverStep(
   fleet: Fleet,
   scheduled: ReturnType<Schedule>,
   schedule: Schedule,
-  clock: { nowMs: number; firstSeenMs: Map<string, number>; reachable: ReadonlySet<string> },
+  clock: { nowMs: number; firstSeenMs: Map<string, number> },
 ): FailoverOutcome {
   const { nowMs, firstSeenMs } = clock;
   rememberUntimedTaints(fleet, nowMs, firstSeenMs);
@@ -61,7 +61,7 @@ export function failoverStep(
   events.push(...schedulerEvictions(fleet, decisions, nowMs));
   // Settling rewrites tasks: on copies, so the decisions a caller memoises stay as scheduled.
   decisions = decisions.map((d) => (d.gracefulEvictionTasks ? { ...d } : d));
-  const settled = settleTasks(fleet, decisions, nowMs, clock.reachable);
+  const settled = settleTasks(fleet, decisions, nowMs);
   changed ||= settled.changed;
   if (settled.purges.length > 0) decisions = afterSettling(fleet, decisions, settled.decidedPrunes, schedule);
   const clusterNotes = new Map<string, string>();
@@ -155,11 +155,10 @@ function schedulerEvictions(fleet: Fleet, decisions: readonly PlacementDecision[
 
 /**
  * Settles every open task with the health recorded in the commit this pass read (so the decision replays), stamps
- * new tasks, and collects the old copies that go now. A task whose cluster cannot be reached stays open: dropping
- * it would leave the old copy to an ordinary prune when the cluster returns, which the circuit breaker rightly
- * refuses for a whole cluster's worth of objects, while an open task is deleted as the decision it is.
+ * new tasks, and collects the old copies that go now (on a cluster that cannot be reached, they go when it is
+ * back: see evictedWhileAway).
  */
-function settleTasks(fleet: Fleet, decisions: PlacementDecision[], nowMs: number, reachable: ReadonlySet<string>) {
+function settleTasks(fleet: Fleet, decisions: PlacementDecision[], nowMs: number) {
   const decidedPrunes = new Map<string, Set<string>>();
   const purges: PurgeEvent[] = [];
   let nextDueAtMs: number | null = null;
@@ -169,15 +168,12 @@ function settleTasks(fleet: Fleet, decisions: PlacementDecision[], nowMs: number
     if (!tasks || tasks.length === 0) continue;
     const key = identityKey(d.resource);
     const recorded = fleet.placements.get(key)?.clusterStatuses ?? [];
-    const waiting = tasks.filter((t) => !reachable.has(t.fromCluster));
-    const settling = tasks.filter((t) => reachable.has(t.fromCluster));
-    const result = settleEvictionTasks(settling, {
+    const result = settleEvictionTasks(tasks, {
       placedClusters: d.clusters.map((c) => c.name),
       healthOf: (cluster) => recorded.find((c) => c.name === cluster)?.health,
       nowMs,
     });
-    const stamped = waiting.map((t) => (t.creationTimestamp ? t : { ...t, creationTimestamp: stamp(nowMs) }));
-    const keep = tasks.flatMap((t) => result.keep.find((k) => k.fromCluster === t.fromCluster) ?? stamped.find((k) => k.fromCluster === t.fromCluster) ?? []);
+    const keep = result.keep;
     if (result.drop.length > 0 || keep.some((t, i) => t !== tasks[i])) changed = true;
     if (keep.length > 0) d.gracefulEvictionTasks = keep;
     else delete d.gracefulEvictionTasks;

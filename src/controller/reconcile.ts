@@ -20,7 +20,7 @@ import type { PlacementDecision } from '../model/placement.js';
 import { formatProblem, type Problem } from '../model/problem.js';
 import { formatRef, identityKey, type ObjectRef } from '../model/refs.js';
 import type { WatchTarget } from '../observe/watch.js';
-import { IMPLICIT_SOURCE, inventoryFile, inventoryPath, parseInventory, placementPath } from '../record/index.js';
+import { IMPLICIT_SOURCE, inventoryFile, inventoryPath, parseInventory, placementPath, type Inventory } from '../record/index.js';
 import { heldResources, renderFleet, type RenderResult } from '../render/index.js';
 import { scheduleFleet, type RebalancerOutcome, type ScheduleResult } from '../schedule/index.js';
 import { canonicalJson } from '../util/canonical.js';
@@ -253,8 +253,7 @@ export class Reconciler {
       this.memo = { fingerprint: source.fingerprint, readiness, tasks, decisions, rebalancers, render };
     }
     const memo = this.memo;
-    const reachable = new Set(observed.filter((o) => o.probe.ready).map((o) => o.def.name));
-    const clock = { nowMs: source.now.getTime(), firstSeenMs: this.taintFirstSeen, reachable };
+    const clock = { nowMs: source.now.getTime(), firstSeenMs: this.taintFirstSeen };
     const interpreter = fleetInterpreter(source.fleet);
     const failover = failoverStep(source.fleet, memo, (fleet) => scheduleFleet(fleet, { explain: false, interpreter }), clock);
     const render = failover.changed ? timed(telemetry, 'render', () => renderFleet(source.fleet, failover.decisions, { cache: memo.render.cache, interpreter })) : memo.render;
@@ -364,7 +363,7 @@ export class Reconciler {
         clusters: observed.map((o) => ({ name: o.def.name, status: o.status })),
         decisions: placement.decisions,
         observations,
-        inventories: [...outcomes.values()].map((o) => o.changeSet.inventory),
+        inventories: [...[...outcomes.values()].map((o) => o.changeSet.inventory), ...evictedWhileAway(source.statusFiles, placement.failover.decidedPrunes, outcomes)],
         sources,
         rebalancers: placement.rebalancers,
       },
@@ -437,6 +436,22 @@ function scheduleWithCapacity(fleet: Fleet, observed: ObservedCluster[]): Pick<S
   }
   for (const [name, status] of recorded) fleet.clusterStatuses.set(name, status);
   return decisions;
+}
+
+/**
+ * Old copies whose eviction completed while their cluster could not be reached: their inventory entries are
+ * marked, so the deletion, when the cluster is back, is carried out as the decision it is and not refused by the
+ * circuit breaker as a mass deletion.
+ */
+function evictedWhileAway(statusFiles: Map<string, Uint8Array>, decided: ReadonlyMap<string, ReadonlySet<string>>, outcomes: ReadonlyMap<string, ClusterOutcome>): Inventory[] {
+  const out: Inventory[] = [];
+  for (const [cluster, keys] of decided) {
+    if (outcomes.has(cluster) || keys.size === 0) continue;
+    const previous = parseInventory(cluster, statusFiles.get(inventoryPath(cluster)));
+    if (!previous || !previous.entries.some((e) => keys.has(identityKey(e.ref)) && !e.evicted)) continue;
+    out.push({ cluster, entries: previous.entries.map((e) => (keys.has(identityKey(e.ref)) ? { ...e, evicted: true } : e)) });
+  }
+  return out;
 }
 
 function clusterReport(o: ObservedCluster, changeSet?: ChangeSet): ClusterReport {

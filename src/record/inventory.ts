@@ -20,6 +20,11 @@ export interface InventoryEntry {
    * when deciding whether an existing object may be overwritten, and is always applied again while desired.
    */
   pending?: boolean;
+  /**
+   * A graceful eviction completed while the cluster could not be reached: the object is to be deleted as the
+   * recorded decision it is (exempt from the prune circuit breaker) once the cluster is back.
+   */
+  evicted?: boolean;
 }
 
 export interface Inventory {

@@ -129,7 +129,7 @@ export function inventoryFile(inv: Inventory): { path: string; content: string }
       apiVersion: API_VERSION,
       kind: 'Inventory',
       metadata: { name: inv.cluster },
-      entries: inv.entries.map((e) => ({ ...e.ref, hash: e.hash, source: e.source, ...(e.pending ? { pending: true } : {}) })),
+      entries: inv.entries.map((e) => ({ ...e.ref, hash: e.hash, source: e.source, ...(e.pending ? { pending: true } : {}), ...(e.evicted ? { evicted: true } : {}) })),
     }),
   };
 }
@@ -149,6 +149,7 @@ export function parseInventory(cluster: string, content: Uint8Array | undefined)
         hash: String(e.hash ?? ''),
         source: String(e.source ?? ''),
         ...(e.pending === true ? { pending: true } : {}),
+        ...(e.evicted === true ? { evicted: true } : {}),
       })),
     };
   } catch {

@@ -227,6 +227,14 @@ describe('the fast YAML reader gives what yaml itself gives', () => {
     );
   }, 300_000);
 
+  it.each([
+    ['a : a'],
+    ['a:\n   "01": 0755  # note\n   name: {"yes": false}\n   metadata : null  # note\napiVersion: {name: a}\n1: null\n'],
+  ])('for the counterexamples property runs found: %j', (text) => {
+    const { fast, library } = bothReaders(text);
+    expect(fast).toEqual(library);
+  });
+
   it('for Secrets, whose values no warning may quote', () => {
     const text = 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  mode: 0755\n  on: yes\ndata:\n  x: [off]\n';
     expect(fastParseDocuments(text)).not.toBeNull();

@@ -324,7 +324,9 @@ function readKey(text: string, col: number): { name: string; source: string; pla
   let colon = text.indexOf(':', col);
   while (colon >= 0 && colon + 1 < text.length && text[colon + 1] !== ' ') colon = text.indexOf(':', colon + 1);
   if (colon < 0 || colon - col > MAX_KEY) giveUp();
-  const source = text.slice(col, colon).trimEnd();
+  const source = text.slice(col, colon);
+  // `key : value` is valid YAML, but where yaml places such a key differs in details: left to the library.
+  if (source !== source.trimEnd()) giveUp();
   const scalar = plainScalar(source, 0, false);
   if (scalar.value === null || (typeof scalar.value === 'number' && !Number.isSafeInteger(scalar.value))) giveUp();
   return { name: String(scalar.value), source, plain: true, end: colon };
