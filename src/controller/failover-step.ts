@@ -5,6 +5,7 @@
  * mode says so). Everything decided here lands in the status commit, so a replay of that commit needs no clock.
  */
 import { applyEvictions, clusterReadyNote, describeEvictions, noExecuteTaints, settleEvictionTasks, taintSeenKey, timedEvictions, type EvictionEvent, type EvictionOrder, type PurgeEvent } from '../failover/index.js';
+import type { GracefulEvictionTask } from '../model/eviction.js';
 import type { Fleet } from '../model/fleet.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { identityKey } from '../model/refs.js';
@@ -168,11 +169,22 @@ function settleTasks(fleet: Fleet, decisions: PlacementDecision[], nowMs: number
     if (!tasks || tasks.length === 0) continue;
     const key = identityKey(d.resource);
     const recorded = fleet.placements.get(key)?.clusterStatuses ?? [];
-    const result = settleEvictionTasks(tasks, {
-      placedClusters: d.clusters.map((c) => c.name),
-      healthOf: (cluster) => recorded.find((c) => c.name === cluster)?.health,
-      nowMs,
-    });
+    // The health recorded so far was observed before this pass moved the replicas: a task made now waits for the
+    // next observation, so an old copy never goes because its replacement looked Healthy at its old size.
+    const isNew = (t: GracefulEvictionTask) => t.creationTimestamp === undefined || t.creationTimestamp === stamp(nowMs);
+    const settle = (list: GracefulEvictionTask[], withHealth: boolean) =>
+      settleEvictionTasks(list, {
+        placedClusters: d.clusters.map((c) => c.name),
+        healthOf: (cluster) => (withHealth ? recorded.find((c) => c.name === cluster)?.health : undefined),
+        nowMs,
+      });
+    const fresh = settle(tasks.filter(isNew), false);
+    const older = settle(tasks.filter((t) => !isNew(t)), true);
+    const result = {
+      keep: tasks.flatMap((t) => [...fresh.keep, ...older.keep].find((k) => k.fromCluster === t.fromCluster) ?? []),
+      drop: [...older.drop, ...fresh.drop],
+      nextSettleAtMs: [fresh.nextSettleAtMs, older.nextSettleAtMs].filter((x): x is number => x !== null).reduce<number | null>((a, b) => (a === null ? b : Math.min(a, b)), null),
+    };
     const keep = result.keep;
     if (result.drop.length > 0 || keep.some((t, i) => t !== tasks[i])) changed = true;
     if (keep.length > 0) d.gracefulEvictionTasks = keep;

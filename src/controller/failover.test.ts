@@ -62,13 +62,19 @@ describe('failover in the controller', () => {
     expect(evicted.outcome).toBe('committed');
     const placement = t.placementOf('a');
     expect(placement.spec.clusters.map((c) => c.name)).toEqual(['m2']);
-    // Already Healthy on m2 as recorded: the task is created and cleared in the same pass (Karmada's rule).
-    expect(placement.spec.gracefulEvictionTasks).toBeUndefined();
+    expect(placement.spec.gracefulEvictionTasks).toEqual([
+      expect.objectContaining({ fromCluster: 'm1', reason: 'TaintUntolerated', producer: 'TaintManager', purgeMode: 'Gracefully', creationTimestamp: '2026-06-01T10:00:10Z' }),
+    ]);
     const message = t.repo.commits.at(-1)!.message;
     expect(message).toMatch(/^flotilla: m1 NotReady/);
     expect(message).toMatch(/taint cluster\.karmada\.io\/not-ready:NoExecute/);
     expect(message).toMatch(/evicted from m1/);
-    expect(message).toMatch(/old copy on m1 deleted/);
+
+    // The next observation finds the copies Healthy on m2: the tasks clear (Karmada's rule), even with m1 away.
+    t.clock.ms += 5_000;
+    await t.reconciler.reconcileOnce();
+    expect(t.placementOf('a').spec.gracefulEvictionTasks).toBeUndefined();
+    expect(t.repo.commits.at(-1)!.message).toMatch(/old copy on m1 deleted/);
     // m1 cannot be reached: its copies are marked in its inventory, to go as a decision when it is back.
     const inventory = () => parse(t.repo.read('status/inventory/m1.yaml') ?? 'entries: []') as { entries: { name: string; evicted?: boolean }[] };
     expect(inventory().entries.filter((e) => e.evicted).map((e) => e.name)).toEqual(names);
