@@ -48,13 +48,22 @@ export function failoverStep(
   if (orders.length > 0) {
     let evicted = schedule(applyEvictions(fleet, orders, stamp(nowMs)));
     // A failure never empties a placement: an eviction nothing else can take over is not carried out.
-    const stranded = new Set(orders.filter((o) => !decisionOf(evicted.decisions, o)?.scheduled).map((o) => identityKey(o.resource)));
+    const stranded = new Map<string, string>();
+    for (const o of orders) {
+      const d = decisionOf(evicted.decisions, o);
+      if (!d?.scheduled) stranded.set(identityKey(o.resource), `eviction from ${o.fromCluster} not carried out, no other cluster can take it: ${d?.message ?? 'not scheduled'}`);
+    }
     if (stranded.size > 0) {
       orders = orders.filter((o) => !stranded.has(identityKey(o.resource)));
       evicted = orders.length > 0 ? schedule(applyEvictions(fleet, orders, stamp(nowMs))) : scheduled;
     }
-    if (orders.length > 0) {
+    if (orders.length > 0 || stranded.size > 0) {
       ({ decisions, rebalancers } = evicted);
+      // Kept where it is, and said so: the placement is Unschedulable until a cluster can take it.
+      decisions = decisions.map((d) => {
+        const why = stranded.get(identityKey(d.resource));
+        return why ? { ...d, scheduled: false, reason: 'Unschedulable' as const, message: why } : d;
+      });
       changed = true;
     }
   }

@@ -128,9 +128,10 @@ describe('failover in the controller', () => {
     t.connector.clusters.get('m1')!.unreachable = true;
     t.clock.ms += 10_000;
     await t.reconciler.reconcileOnce();
-    const p = t.placementOf('a');
+    const p = t.placementOf('a') as ReturnType<typeof t.placementOf> & { status: { conditions: { reason: string; message: string }[] } };
     expect(p.spec.clusters.map((c) => c.name)).toEqual(['m1']);
     expect(p.spec.gracefulEvictionTasks).toBeUndefined();
+    expect(p.status.conditions[0]).toMatchObject({ reason: 'Unschedulable', message: expect.stringMatching(/eviction from m1 not carried out/) });
     t.connector.clusters.get('m1')!.unreachable = false;
     t.clock.ms += 10_000;
     await t.reconciler.reconcileOnce();
