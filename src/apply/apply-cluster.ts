@@ -12,6 +12,7 @@ import type { ObjectRef } from '../model/refs.js';
 import { formatRef, identityKey } from '../model/refs.js';
 import { pollUntil } from '../util/poll.js';
 import { sortedEntries, type Inventory, type InventoryEntry } from '../record/index.js';
+import { DEFAULT_APPLY_CONCURRENCY } from './concurrency.js';
 import { compareApplyOrder, isAppliedLast, isFoundation } from './order.js';
 import type { ClusterPlan, DesiredObject } from './plan.js';
 
@@ -43,9 +44,6 @@ export interface ApplyClusterOptions {
   /** How often a CRD or Namespace is checked while waiting for it (tests shorten it). */
   readyPollIntervalMs?: number;
 }
-
-/** Requests in flight per cluster unless told otherwise (`flotilla run --apply-concurrency`). */
-export const DEFAULT_APPLY_CONCURRENCY = 16;
 
 export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, opts: ApplyClusterOptions): Promise<ChangeSet> {
   const entries: ChangeEntry[] = [];

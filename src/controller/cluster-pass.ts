@@ -5,7 +5,8 @@
  * result: one cluster's failure never stops the others.
  */
 import pLimit from 'p-limit';
-import { applyClusterPlan, DEFAULT_APPLY_CONCURRENCY, type ChangeEntry, type ChangeSet } from '../apply/apply-cluster.js';
+import { applyClusterPlan, type ChangeEntry, type ChangeSet } from '../apply/apply-cluster.js';
+import { DEFAULT_APPLY_CONCURRENCY } from '../apply/concurrency.js';
 import type { Inventory } from '../record/index.js';
 import { planClusterApply, type ClusterPlan, type DesiredObject } from '../apply/plan.js';
 import { detectDrift } from '../drift/index.js';

@@ -7,7 +7,8 @@
  */
 import pLimit from 'p-limit';
 import { intentInventory } from '../apply/intent-inventory.js';
-import { DEFAULT_APPLY_CONCURRENCY, type ChangeSet } from '../apply/apply-cluster.js';
+import type { ChangeSet } from '../apply/apply-cluster.js';
+import { DEFAULT_APPLY_CONCURRENCY } from '../apply/concurrency.js';
 import { throwIfAbandoned } from '../coordination/abandon.js';
 import { recordedCluster } from '../coordination/recorded-cluster.js';
 import { ownsCluster, type ShardAssignment } from '../coordination/shard.js';
