@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { MemoryCluster } from '../kube/memory-cluster.js';
 import { LABEL_MANAGED } from '../model/constants.js';
 import type { KubeObject } from '../model/kube.js';
-import { identityKey, refOf } from '../model/refs.js';
+import { identityKey, refOf, type ObjectRef } from '../model/refs.js';
 import { contentHash } from '../util/canonical.js';
 import { applyClusterPlan, type ApplyClusterOptions, type ChangeSet } from './apply-cluster.js';
 import type { InventoryEntry } from '../record/index.js';
 import { planClusterApply, type DesiredObject, type PlanInput } from './plan.js';
+import { virtualRoundTrips } from '../../test/support/memory-clusters.js';
 
 const MANAGED = { [LABEL_MANAGED]: 'true' };
 
@@ -251,6 +252,47 @@ describe('applyClusterPlan', () => {
     expect(actions(cs)).toEqual({ x: 'failed', y: 'created' });
     expect(cs.entries.find((e) => e.ref.name === 'x')?.message).toMatch(/403 configmaps "x" is forbidden/);
     expect(cs.reachable).toBe(true);
+  });
+
+  it('keeps many requests in flight: 100 changed objects 10 ms away take a few round trips, not 100', async () => {
+    const names = Array.from({ length: 100 }, (_, i) => `cm${i}`);
+    for (const [concurrency, roundTrips] of [
+      [undefined, Math.ceil(100 / 16)],
+      [32, Math.ceil(100 / 32)],
+      [1, 100],
+    ] as const) {
+      const c = cluster();
+      const previous = await previousPass(c, names.map((n) => configMap(n)));
+      const clock = virtualRoundTrips(10);
+      c.latency = clock.latency;
+      const cs = await applyClusterPlan(c, plan(names.map((n) => configMap(n, { v: 'new' })), previous), { ...OPTS, ...(concurrency ? { concurrency } : {}) });
+      expect(Object.values(actions(cs)).every((a) => a === 'configured')).toBe(true);
+      expect(c.requests.filter((r) => r.verb === 'apply')).toHaveLength(100);
+      expect(clock.maxInFlight()).toBe(concurrency ?? 16);
+      expect(clock.elapsedMs()).toBe(roundTrips * 10);
+    }
+  });
+
+  it('tells the caller what each apply answered, and starts admission webhooks only once everything else has been applied', async () => {
+    const c = cluster();
+    const webhook: KubeObject = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'guard', labels: { ...MANAGED } }, webhooks: [] };
+    const names = Array.from({ length: 40 }, (_, i) => `cm${i}`);
+    // cm0 is slow to answer: it is let through once every other ConfigMap has been applied.
+    let release = () => {};
+    c.beforeNext((r) => r.verb === 'apply' && r.name === 'cm0', () => new Promise<void>((go) => (release = go)));
+    let cm0PendingAtGuard: boolean | undefined;
+    c.beforeNext((r) => r.verb === 'apply' && r.name === 'guard', () => {
+      cm0PendingAtGuard = !answered.has('cm0');
+    });
+    const answered = new Map<string, KubeObject>();
+    const onApplied = (ref: ObjectRef, live: KubeObject) => {
+      answered.set(ref.name, live);
+      if (answered.size >= names.length - 1) release();
+    };
+    await applyClusterPlan(c, plan([webhook, ...names.map((n) => configMap(n))]), { ...OPTS, onApplied });
+    expect([...answered.keys()].sort()).toEqual([...names, 'guard'].sort());
+    expect(answered.get('cm1')?.metadata.uid).toBe(c.peek(refOf(configMap('cm1')))?.metadata.uid);
+    expect(cm0PendingAtGuard).toBe(false);
   });
 });
 

@@ -12,7 +12,8 @@ import type { ObjectRef } from '../model/refs.js';
 import { formatRef, identityKey, refOf } from '../model/refs.js';
 import { pollUntil } from '../util/poll.js';
 import { sortedEntries, type Inventory, type InventoryEntry } from '../record/index.js';
-import { compareApplyOrder, isFoundation } from './order.js';
+import { DEFAULT_APPLY_CONCURRENCY } from './concurrency.js';
+import { compareApplyOrder, isAppliedLast, isFoundation } from './order.js';
 import type { ClusterPlan, DesiredObject } from './plan.js';
 
 export type ChangeAction = 'created' | 'configured' | 'unchanged' | 'deleted' | 'conflict' | 'failed' | 'skipped';
@@ -35,7 +36,10 @@ export interface ChangeSet {
 export interface ApplyClusterOptions {
   /** Whether an existing object that Flotilla does not manage may be taken over (conflictResolution: Overwrite). */
   canTakeOver: (ref: ObjectRef) => boolean;
+  /** Requests in flight at once on this cluster (API servers serve hundreds; a pass of many objects needs more than a few). */
   concurrency?: number;
+  /** Told each object as the API server answered its apply: the caller need not read it back. */
+  onApplied?: (ref: ObjectRef, live: KubeObject) => void;
   readyTimeoutMs?: number;
   /** How often a CRD or Namespace is checked while waiting for it (tests shorten it). */
   readyPollIntervalMs?: number;
@@ -98,7 +102,8 @@ export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, op
         keepUnconfirmed(d);
         return;
       }
-      await client.apply(retained.object);
+      const live = await client.apply(retained.object);
+      opts.onApplied?.(d.ref, live);
       entries.push({ ref: d.ref, action: existed ? 'configured' : 'created', ...(d.reason ? { message: d.reason } : {}) });
       inventory.set(identityKey(d.ref), { ref: d.ref, hash: d.hash, source: d.source });
     } catch (err) {
@@ -112,7 +117,8 @@ export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, op
   const wasApplied = (d: DesiredObject) => plan.previouslyApplied.has(identityKey(d.ref));
   const ordered = [...plan.apply].sort((a, b) => compareApplyOrder(a.ref, b.ref));
   const foundation = ordered.filter((d) => isFoundation(d.ref));
-  const rest = ordered.filter((d) => !isFoundation(d.ref));
+  const last = ordered.filter((d) => isAppliedLast(d.ref));
+  const rest = ordered.filter((d) => !isFoundation(d.ref) && !isAppliedLast(d.ref));
 
   // CRDs and Namespaces first, one by one, and waited for: everything else may live in them.
   for (const d of foundation) await applyOne(d, wasApplied(d));
@@ -123,8 +129,11 @@ export async function applyClusterPlan(client: ClusterApi, plan: ClusterPlan, op
     });
     client.invalidateDiscovery();
   }
-  const limit = pLimit(opts.concurrency ?? 4);
+  const limit = pLimit(opts.concurrency ?? DEFAULT_APPLY_CONCURRENCY);
   await Promise.all(rest.map((d) => limit(() => applyOne(d, wasApplied(d)))));
+  // Admission webhooks only once everything else is in: with many requests in flight, sorting alone would not keep
+  // a webhook from starting to guard objects still being applied.
+  await Promise.all(last.map((d) => limit(() => applyOne(d, wasApplied(d)))));
 
   let pruneBlocked = plan.pruneBlocked;
   if (plan.prune.length > 0 && failures > 0) {

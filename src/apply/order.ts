@@ -38,7 +38,7 @@ const KIND_ORDER = [
 const LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
 function rank(ref: ObjectRef): number {
-  if (LAST.includes(ref.kind)) return 1000 + LAST.indexOf(ref.kind);
+  if (isAppliedLast(ref)) return 1000 + LAST.indexOf(ref.kind);
   const i = KIND_ORDER.indexOf(ref.kind);
   // Custom resources come after every built-in, so their CRDs and namespaces exist.
   return i >= 0 ? i : 500;
@@ -46,6 +46,11 @@ function rank(ref: ObjectRef): number {
 
 export function compareApplyOrder(a: ObjectRef, b: ObjectRef): number {
   return rank(a) - rank(b) || compareRefs(a, b);
+}
+
+/** Admission webhooks: applied after everything else, so they cannot refuse the objects they would guard. */
+export function isAppliedLast(ref: ObjectRef): boolean {
+  return LAST.includes(ref.kind);
 }
 
 /** Objects that must exist, and be ready, before anything else is applied. */

@@ -6,6 +6,7 @@ import type { CoordinationFlags } from '../coordination/index.js';
 import type { GitAuth } from '../git/repo.js';
 import { isRemoteSource } from '../source/paths.js';
 import { cacheRoot } from '../util/cache-dir.js';
+import { DEFAULT_APPLY_CONCURRENCY } from '../apply/concurrency.js';
 import { UsageError } from '../model/errors.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat } from '../telemetry/log-options.js';
 import { parseListenAddress } from '../telemetry/server.js';
@@ -53,6 +54,7 @@ interface RunFlags extends CoordinationFlags {
   clusterSuccessThreshold: number;
   clusterProbeInterval: number;
   resync: number;
+  applyConcurrency: number;
   insecureKubeconfigExec?: boolean;
   insecureKubeconfigTls?: boolean;
   clusterContext?: Map<string, string>;
@@ -119,6 +121,7 @@ export async function startController(flags: RunFlags): Promise<number> {
     clusterFailureThresholdMs: flags.clusterFailureThreshold,
     clusterSuccessThresholdMs: flags.clusterSuccessThreshold,
     resyncIntervalMs: flags.resync,
+    applyConcurrency: flags.applyConcurrency,
     log,
     telemetry,
   });
@@ -213,6 +216,7 @@ function addRunFlags<T extends Command<[], Record<string, unknown>>>(cmd: T) {
     .option('--cluster-success-threshold <duration>', 'how long a NotReady cluster must answer before it is recorded Ready again', (v) => parseDuration(v, '--cluster-success-threshold'), 30_000)
     .option('--cluster-probe-interval <duration>', 'check each cluster\'s /readyz this often between passes (0 disables)', (v) => parseDuration(v, '--cluster-probe-interval'), 10_000)
     .option('--resync <duration>', 're-apply every object this often, even if unchanged (0 disables)', (v) => parseDuration(v, '--resync'), 600_000)
+    .option('--apply-concurrency <n>', 'requests in flight at once on one cluster while reading and applying its objects', positiveInteger('--apply-concurrency', 1), DEFAULT_APPLY_CONCURRENCY)
     .option('--insecure-kubeconfig-exec', 'allow kubeconfig exec plugins and auth providers')
     .option('--insecure-kubeconfig-tls', 'allow kubeconfig contexts that skip TLS verification')
     .option('--cluster-context <cluster=context>', 'bind a cluster to a kubeconfig context (repeatable; default: the context named like the cluster)', collectContextBinding)

@@ -6,6 +6,7 @@
  */
 import pLimit from 'p-limit';
 import { applyClusterPlan, type ChangeEntry, type ChangeSet, type RetainRule } from '../apply/apply-cluster.js';
+import { DEFAULT_APPLY_CONCURRENCY } from '../apply/concurrency.js';
 import type { Inventory } from '../record/index.js';
 import { planClusterApply, type ClusterPlan, type DesiredObject } from '../apply/plan.js';
 import { detectDrift } from '../drift/index.js';
@@ -32,6 +33,8 @@ export interface ApplyRules {
   decidedPrunes?: (cluster: string) => ReadonlySet<string>;
   /** Retain scripts of custom kinds (fields the member cluster owns). */
   retain?: RetainRule;
+  /** Requests in flight at once on one cluster while reading, applying and reading back (default DEFAULT_APPLY_CONCURRENCY). */
+  objectConcurrency?: number;
 }
 
 export interface ClusterInput {
@@ -103,7 +106,7 @@ async function inspectUnchanged(client: ClusterApi, unchanged: DesiredObject[], 
   const reasons = new Map<string, string>();
   const notes = new Map<string, ObjectNote>();
   const notices: string[] = [];
-  const limit = pLimit(8);
+  const limit = pLimit(rules.objectConcurrency ?? DEFAULT_APPLY_CONCURRENCY);
   await Promise.all(
     unchanged.map((d) =>
       limit(async () => {
@@ -160,29 +163,40 @@ export async function executeCluster(prepared: PreparedCluster, rules: ApplyRule
   const known = new Set((prepared.input.previous?.entries ?? []).map((e) => identityKey(e.ref)));
   const deferred = mayCreate ? [] : prepared.plan.apply.filter((d) => !known.has(identityKey(d.ref)));
   const plan = deferred.length === 0 ? prepared.plan : { ...prepared.plan, apply: prepared.plan.apply.filter((d) => known.has(identityKey(d.ref))) };
-  const changeSet = await applyClusterPlan(client, plan, { canTakeOver: rules.canTakeOver, ...(rules.retain ? { retain: rules.retain } : {}) });
+  // The API server answers an apply with the object as stored: that is the read-back, no GET needed.
+  const answered = new Map<string, KubeObject>();
+  const changeSet = await applyClusterPlan(client, plan, {
+    canTakeOver: rules.canTakeOver,
+    concurrency: rules.objectConcurrency,
+    onApplied: (ref, live) => answered.set(identityKey(ref), live),
+    ...(rules.retain ? { retain: rules.retain } : {}),
+  });
   for (const d of deferred) {
     changeSet.entries.push({ ref: d.ref, action: 'skipped', message: 'not created: the fleet repository could not record it first (retried next pass)' });
   }
   const changes = new Map(changeSet.entries.map((e) => [identityKey(e.ref), e]));
-  const { live, missing } = await readPlaced(client, placed, changes, prepared.live);
+  const seen = new Map<string, KubeObject | undefined>([...prepared.live, ...answered]);
+  const { live, missing } = await readPlaced(client, placed, changes, seen, rules.objectConcurrency ?? DEFAULT_APPLY_CONCURRENCY);
   const applied = new Set(changeSet.inventory.entries.filter((e) => !e.pending).map((e) => identityKey(e.ref)));
   return { changeSet, changes, applied, live, notes: prepared.notes, notices: prepared.notices, missing };
 }
 
-async function readPlaced(client: ClusterApi, placed: ObjectRef[], changes: Map<string, ChangeEntry>, before: Map<string, KubeObject | undefined>) {
+/**
+ * Every placed object as it is now: what this pass already holds (read before acting and left alone, or answered
+ * by its apply) is taken as is; the rest is read.
+ */
+async function readPlaced(client: ClusterApi, placed: ObjectRef[], changes: Map<string, ChangeEntry>, known: Map<string, KubeObject | undefined>, concurrency: number) {
   const live = new Map<string, KubeObject | undefined>();
   const missing: string[] = [];
-  const limit = pLimit(8);
+  const limit = pLimit(concurrency);
   await Promise.all(
     placed.map((ref) =>
       limit(async () => {
         const key = identityKey(ref);
         const change = changes.get(key);
         if (change?.action === 'conflict' || change?.action === 'failed' || change?.action === 'skipped') return;
-        const wrote = change?.action === 'created' || change?.action === 'configured';
-        if (!wrote && before.has(key)) {
-          live.set(key, before.get(key));
+        if (known.has(key)) {
+          live.set(key, known.get(key));
           return;
         }
         try {

@@ -8,6 +8,7 @@
 import pLimit from 'p-limit';
 import { intentInventory } from '../apply/intent-inventory.js';
 import type { ChangeSet } from '../apply/apply-cluster.js';
+import { DEFAULT_APPLY_CONCURRENCY } from '../apply/concurrency.js';
 import { throwIfAbandoned } from '../coordination/abandon.js';
 import { recordedCluster } from '../coordination/recorded-cluster.js';
 import { ownsCluster, type ShardAssignment } from '../coordination/shard.js';
@@ -57,6 +58,8 @@ export interface ReconcilerOptions {
   resyncIntervalMs?: number;
   /** Clusters handled at once. */
   clusterConcurrency?: number;
+  /** Requests in flight at once on one cluster while reading and applying its objects. */
+  applyConcurrency?: number;
   /** Compare every unchanged object with a server-side apply dry-run each pass, and correct drift. */
   detectDrift?: boolean;
   /** The controller's only clock: timestamps, durations, thresholds and resync all read it. */
@@ -149,6 +152,7 @@ export class Reconciler {
       clusterSuccessThresholdMs: 30_000,
       resyncIntervalMs: 10 * 60_000,
       clusterConcurrency: 4,
+      applyConcurrency: DEFAULT_APPLY_CONCURRENCY,
       detectDrift: true,
       now: () => new Date(),
       log: () => {},
@@ -459,7 +463,7 @@ function clusterReport(o: ObservedCluster, changeSet?: ChangeSet): ClusterReport
 }
 
 /** The fleet-wide rules of this pass: what is held everywhere, what may be pruned or taken over. */
-function applyRulesFor(fleet: Fleet, placement: Placement, opts: { allowMassPrune: boolean; detectDrift: boolean }): { rules: ApplyRules; notices: string[]; orphaned: ObjectRef[] } {
+function applyRulesFor(fleet: Fleet, placement: Placement, opts: { allowMassPrune: boolean; detectDrift: boolean; applyConcurrency: number }): { rules: ApplyRules; notices: string[]; orphaned: ObjectRef[] } {
   const notices: string[] = [];
   const held = heldResources(fleet, placement.decisions, placement.render);
   // With fleet.yaml unreadable its limits (maxPruneFraction) are unknown: delete nothing until it is fixed.
@@ -476,6 +480,7 @@ function applyRulesFor(fleet: Fleet, placement: Placement, opts: { allowMassPrun
     driftReportOnly: (key) => (placement.templates.get(key)?.object.metadata.annotations?.[ANNOTATION_DRIFT] ?? '').toLowerCase() === 'report',
     decidedPrunes: (cluster) => placement.failover.decidedPrunes.get(cluster) ?? new Set(),
     retain: retainRule(fleetInterpreter(fleet)),
+    objectConcurrency: opts.applyConcurrency,
   };
   return { rules, notices, orphaned: held.orphaned };
 }

@@ -19,6 +19,7 @@ export interface ResourceInfo {
 export class DiscoveryCache {
   private byGvk = new Map<string, ResourceInfo>();
   private fetchedAt = 0;
+  private refreshing: Promise<void> | undefined;
   private readonly ttlMs: number;
 
   constructor(
@@ -48,7 +49,18 @@ export class DiscoveryCache {
     return [...this.byGvk.values()];
   }
 
-  async refresh(): Promise<void> {
+  /**
+   * Re-reads discovery. Callers that arrive while a refresh is under way share it: after CRDs are applied, every
+   * object in flight resolves at once, and one pair of requests answers them all.
+   */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.fetch().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async fetch(): Promise<void> {
     const next = new Map<string, ResourceInfo>();
     for (const root of ['/api', '/apis']) {
       const aggregated = await this.transport.request<AggregatedList>(root, {

@@ -10,6 +10,9 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from '../model/errors.js';
 import { apiError, unreachableError } from './errors.js';
 
+/** Connections per cluster; above any sensible `--apply-concurrency`. */
+export const MAX_SOCKETS = 64;
+
 export interface TransportOptions {
   /** https://host:port (a path prefix is kept). */
   server: string;
@@ -47,12 +50,14 @@ export class KubeTransport {
   constructor(opts: TransportOptions) {
     this.opts = opts;
     this.server = new URL(opts.server);
+    // Connections are reused (no TLS handshake per request) and never the bottleneck: how many requests are in
+    // flight is the callers' choice (the apply concurrency), so the pool must hold at least that many.
     this.agent =
       this.server.protocol === 'http:'
-        ? new HttpAgent({ keepAlive: true, maxSockets: 8 })
+        ? new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS })
         : new Agent({
             keepAlive: true,
-            maxSockets: 8,
+            maxSockets: MAX_SOCKETS,
             ca: opts.ca,
             cert: opts.cert,
             key: opts.key,
@@ -105,13 +110,7 @@ export class KubeTransport {
       key: material.key as Buffer | undefined,
       insecureSkipTLSVerify: cluster.skipTLSVerify,
       timeoutMs: policy.timeoutMs,
-      headers: async () => {
-        const o: RequestOptions = { headers: {} };
-        await own.applyToHTTPSOptions(o);
-        const out: Record<string, string> = {};
-        for (const [k, v] of Object.entries(o.headers ?? {})) if (typeof v === 'string') out[k] = v;
-        return out;
-      },
+      headers: user?.exec || user?.authProvider ? () => authHeaders(own) : constant(await authHeaders(own)),
     });
   }
 
@@ -209,6 +208,22 @@ export class KubeTransport {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/**
+ * The headers client-node would send for the kubeconfig's current user. It rebuilds TLS material and an agent each
+ * time, so it is asked once per request only where the credential can change (exec plugins, auth providers).
+ */
+async function authHeaders(kc: KubeConfig): Promise<Record<string, string>> {
+  const o: RequestOptions = { headers: {} };
+  await kc.applyToHTTPSOptions(o);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o.headers ?? {})) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+function constant<T>(value: T): () => Promise<T> {
+  return () => Promise.resolve(value);
 }
 
 function networkError(server: URL, path: string, err: Error): KubeApiError {

@@ -110,6 +110,7 @@ const cases: Case[] = [
   ['run', 'usage', ['run', '--repo', emptyDir], /^flotilla: .*empty is not a Git repository \(use 'flotilla init/],
   ['run', 'usage', ['run', '--repo', fleet, '--log-format', 'xml'], /^flotilla: --log-format: expected one of json, text, got "xml"$/],
   ['run', 'usage', ['run', '--repo', fleet, '--log-level', 'trace'], /^flotilla: --log-level: expected one of debug, info, warn, error, got "trace"$/],
+  ['run', 'usage', ['run', '--repo', fleet, '--apply-concurrency', '0'], /^flotilla: --apply-concurrency: expected an integer of at least 1, got "0"$/],
   ['run', 'usage', ['run', '--repo', fleet, '--metrics-addr', 'localhost'], /^flotilla: --metrics-addr: expected HOST:PORT, :PORT or 0 \(disabled\), got "localhost"$/],
   ['testbed', 'usage', ['testbed', 'up', '--clusters', 'zero'], /^flotilla: --clusters: expected a positive integer, got "zero"$/],
   ['testbed', 'usage', ['testbed', 'up', '--base-port', '70000'], /^flotilla: --base-port: expected a port number up to 65535/],

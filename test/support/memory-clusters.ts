@@ -27,3 +27,38 @@ export function memoryConnector(names: string[], opts: MemoryClusterOptions = {}
     },
   };
 }
+
+export interface VirtualRoundTrips {
+  /** For `MemoryClusterOptions.latency`. */
+  latency: () => Promise<void>;
+  /** Virtual time spent so far: one round trip for each batch of requests that were in flight together. */
+  elapsedMs(): number;
+  /** The most requests that were ever in flight together. */
+  maxInFlight(): number;
+}
+
+/**
+ * Every request costs one round trip of `ms` on a virtual clock, with no sleeping: requests made while others wait
+ * travel with them, so time grows with the number of sequential round trips, not with the number of requests.
+ * What a pass would take against a server `ms` away, measured without depending on the machine's load.
+ */
+export function virtualRoundTrips(ms: number): VirtualRoundTrips {
+  let waiting: (() => void)[] = [];
+  let elapsed = 0;
+  let most = 0;
+  const latency = () =>
+    new Promise<void>((answered) => {
+      waiting.push(answered);
+      most = Math.max(most, waiting.length);
+      // Requests sent in the same turn of the event loop (promise callbacks included) share the round trip.
+      if (waiting.length === 1) {
+        setImmediate(() => {
+          const batch = waiting;
+          waiting = [];
+          elapsed += ms;
+          for (const answer of batch) answer();
+        });
+      }
+    });
+  return { latency, elapsedMs: () => elapsed, maxInFlight: () => most };
+}
