@@ -180,7 +180,8 @@ describe('Reconciler with in-memory clusters', () => {
       'policies/not-ready.yaml': taintPolicy('not-ready', [
         'addOnConditions: [{conditionType: Ready, operator: In, statusValues: ["False", Unknown]}]',
         'removeOnConditions: [{conditionType: Ready, operator: In, statusValues: ["True"]}]',
-        'taints: [{key: example.com/outage, value: network, effect: NoExecute}]',
+        // NoSchedule: this is about the taint's own lifecycle (NoExecute would also evict: failover.test.ts).
+        'taints: [{key: example.com/outage, value: network, effect: NoSchedule}]',
       ]),
     };
     const { repo, reconciler, member } = setup(files, ['member1', 'member2'], { now: () => new Date(t) });
@@ -190,7 +191,7 @@ describe('Reconciler with in-memory clusters', () => {
     member('member2').unreachable = true;
     t += 60_000;
     await reconciler.reconcileOnce();
-    const added = [{ key: 'example.com/outage', value: 'network', effect: 'NoExecute', timeAdded: '2031-01-01T00:01:00Z' }];
+    const added = [{ key: 'example.com/outage', value: 'network', effect: 'NoSchedule', timeAdded: '2031-01-01T00:01:00Z' }];
     expect(statusTaints(repo, 'member2')).toEqual(added);
     expect(statusTaints(repo, 'member1')).toBeUndefined();
 
