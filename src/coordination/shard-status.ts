@@ -19,6 +19,7 @@ import type { HealthStatus } from '../model/fleet.js';
 import { statusWrites } from '../record/index.js';
 import { toStatusYaml } from '../record/status-files.js';
 import { sortKeys } from '../util/canonical.js';
+import type { PassMemo } from '../util/pass-memo.js';
 import { clusterShard, ownsCluster, ownsPlacement, type ShardAssignment } from './shard.js';
 
 const CLUSTERS = 'status/clusters/';
@@ -38,9 +39,16 @@ interface ClusterEntry {
 
 /**
  * The writes that bring this shard's part of status/ from `current` to `wanted` (everything the pass would write
- * were it alone). Files of other shards' clusters are neither written nor deleted.
+ * were it alone). Files of other shards' clusters are neither written nor deleted. `merges` remembers merged
+ * placement files: in a quiet fleet both sides of nearly every merge are the same as last pass.
  */
-export function shardStatusWrites(current: ReadonlyMap<string, Uint8Array>, wanted: ReadonlyMap<string, string>, shard: ShardAssignment): { path: string; content: Uint8Array | null }[] {
+export function shardStatusWrites(
+  current: ReadonlyMap<string, Uint8Array>,
+  wanted: ReadonlyMap<string, string>,
+  shard: ShardAssignment,
+  merges?: PassMemo<string | undefined>,
+): { path: string; content: Uint8Array | null }[] {
+  const held = [...shard.held].sort((a, b) => a - b).join(',');
   const mine = new Map<string, string>();
   const dec = new TextDecoder();
   for (const [path, content] of wanted) {
@@ -48,8 +56,12 @@ export function shardStatusWrites(current: ReadonlyMap<string, Uint8Array>, want
       if (ownsFile(shard, path)) mine.set(path, content);
       continue;
     }
-    const existing = current.get(path);
-    const merged = mergePlacement(existing === undefined ? undefined : dec.decode(existing), content, shard, ownsPlacement(shard, path));
+    const bytes = current.get(path);
+    const existing = bytes === undefined ? undefined : dec.decode(bytes);
+    const owner = ownsPlacement(shard, path);
+    const merge = () => mergePlacement(existing, content, shard, owner);
+    // The key holds everything the merge reads: both texts and which shards this replica holds.
+    const merged = merges ? merges.get(path, `${shard.shards}/${held}/${owner}\u0000${existing ?? '\u0001'}\u0000${content}`, merge) : merge();
     if (merged !== undefined) mine.set(path, merged);
   }
   // A file this shard does not own counts as wanted as it is, so statusWrites never deletes it.

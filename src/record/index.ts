@@ -13,5 +13,6 @@ export {
   statusWrites,
   withTransitionTimes,
   type PlacementObservation,
+  type StatusYaml,
 } from './status-files.js';
 export { OBSERVED_TRAILER, observedTrailer } from '../model/trailers.js';

@@ -18,6 +18,11 @@ export function toStatusYaml(doc: unknown): string {
   return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
+/** How a status document at a path becomes text; a controller passes one that remembers unchanged documents. */
+export type StatusYaml = (path: string, doc: unknown) => string;
+
+const plainStatusYaml: StatusYaml = (_path, doc) => toStatusYaml(doc);
+
 /**
  * Carries `lastTransitionTime` over from the previous condition of the same type when its status did not
  * change; only a real transition gets `now`.
@@ -52,7 +57,7 @@ export interface PlacementObservation {
   aggregated?: Record<string, unknown> & { health?: HealthStatus };
 }
 
-export function placementFile(decision: PlacementDecision, observed: PlacementObservation | undefined): { path: string; content: string } {
+export function placementFile(decision: PlacementDecision, observed: PlacementObservation | undefined, toYaml: StatusYaml = plainStatusYaml): { path: string; content: string } {
   const ref = decision.resource;
   const condition: Record<string, unknown> = {
     type: 'Scheduled',
@@ -75,9 +80,10 @@ export function placementFile(decision: PlacementDecision, observed: PlacementOb
     });
     if (observed.aggregated) status.aggregated = sortKeys(observed.aggregated);
   }
+  const path = placementPath(ref);
   return {
-    path: placementPath(ref),
-    content: toStatusYaml({
+    path,
+    content: toYaml(path, {
       apiVersion: API_VERSION,
       kind: 'Placement',
       metadata: { name: placementName(ref), namespace: ref.namespace || '_cluster' },
