@@ -25,8 +25,8 @@ export interface StatusInputs {
 
 /**
  * Every status file the pass wants, by path. A decision whose file cannot be written (a name no file path can
- * hold) is a Problem, and the rest of the fleet is still recorded. `toYaml` writes placement files (thousands in
- * a large fleet, most of them unchanged from one pass to the next).
+ * hold) is a Problem, and the rest of the fleet is still recorded. `toYaml` writes placement files and inventories
+ * (thousands of entries in a large fleet, most of them unchanged from one pass to the next).
  */
 export function wantedStatusFiles(inputs: StatusInputs, problems: Problem[], toYaml?: StatusYaml): Map<string, string> {
   const wanted = new Map<string, string>();
@@ -41,7 +41,7 @@ export function wantedStatusFiles(inputs: StatusInputs, problems: Problem[], toY
       problems.push(problemAt(at, `cannot record the placement of ${formatRef(d.resource)}: ${(err as Error).message}`));
     }
   }
-  for (const inv of inputs.inventories) put(inventoryFile(inv));
+  for (const inv of inputs.inventories) put(inventoryFile(inv, toYaml));
   for (const r of inputs.rebalancers ?? []) {
     try {
       put(rebalancerStatusFile(r));

@@ -13,11 +13,10 @@
  * The merge is redone on the new tip when a push races another shard's, so no shard ever clobbers another's
  * entries (FleetRepository.commitStatus calls back with the new parent).
  */
-import { parse } from 'yaml';
 import { worstHealth } from '../health/index.js';
 import type { HealthStatus } from '../model/fleet.js';
 import { statusWrites } from '../record/index.js';
-import { toStatusYaml } from '../record/status-files.js';
+import { readStatusDocument, toStatusYaml } from '../record/status-files.js';
 import { sortKeys } from '../util/canonical.js';
 import type { PassMemo } from '../util/pass-memo.js';
 import { clusterShard, ownsCluster, ownsPlacement, type ShardAssignment } from './shard.js';
@@ -26,7 +25,7 @@ const CLUSTERS = 'status/clusters/';
 const INVENTORY = 'status/inventory/';
 const PLACEMENTS = 'status/placements/';
 
-interface PlacementDoc {
+export interface PlacementDoc {
   spec?: { clusters?: { name: string }[] };
   status?: { clusters?: ClusterEntry[]; aggregated?: Record<string, unknown> };
 }
@@ -46,8 +45,9 @@ export function shardStatusWrites(
   current: ReadonlyMap<string, Uint8Array>,
   wanted: ReadonlyMap<string, string>,
   shard: ShardAssignment,
-  merges?: PassMemo<string | undefined>,
+  reuse: { merges?: PassMemo<string | undefined>; wantedDoc?: (path: string) => unknown } = {},
 ): { path: string; content: Uint8Array | null }[] {
+  const { merges, wantedDoc } = reuse;
   const held = [...shard.held].sort((a, b) => a - b).join(',');
   const mine = new Map<string, string>();
   const dec = new TextDecoder();
@@ -59,7 +59,7 @@ export function shardStatusWrites(
     const bytes = current.get(path);
     const existing = bytes === undefined ? undefined : dec.decode(bytes);
     const owner = ownsPlacement(shard, path);
-    const merge = () => mergePlacement(existing, content, shard, owner);
+    const merge = () => mergePlacement(existing, (wantedDoc?.(path) as PlacementDoc | undefined) ?? content, shard, owner);
     // The key holds everything the merge reads: both texts and which shards this replica holds.
     const merged = merges ? merges.get(path, `${shard.shards}/${held}/${owner}\u0000${existing ?? '\u0001'}\u0000${content}`, merge) : merge();
     if (merged !== undefined) mine.set(path, merged);
@@ -84,11 +84,11 @@ function ownsFile(shard: ShardAssignment, path: string): boolean {
 
 /**
  * One placement file merged from the file at the parent commit (`existing`) and what this shard computed
- * (`computed`). undefined when this shard has nothing to add.
+ * (`computed`, as text or as the document it was written from). undefined when this shard has nothing to add.
  */
-export function mergePlacement(existing: string | undefined, computed: string, shard: ShardAssignment, owner: boolean): string | undefined {
-  const ours = parse(computed) as PlacementDoc;
-  const theirs = existing === undefined ? undefined : (safeParse(existing) as PlacementDoc | undefined);
+export function mergePlacement(existing: string | undefined, computed: string | PlacementDoc, shard: ShardAssignment, owner: boolean): string | undefined {
+  const ours = typeof computed === 'string' ? ((readStatusDocument('placement', computed) ?? {}) as PlacementDoc) : computed;
+  const theirs = existing === undefined ? undefined : (readStatusDocument('placement', existing) as PlacementDoc | undefined);
   const base = owner || !theirs ? ours : theirs;
   const names = (base.spec?.clusters ?? []).map((c) => c.name);
   if (!owner && theirs && !names.some((n) => ownsCluster(shard, n))) return undefined;
@@ -111,12 +111,4 @@ function aggregatedFor(names: string[], entries: ClusterEntry[], shard: ShardAss
   const owners = new Set(names.map((n) => clusterShard(n, shard.shards)));
   if (owners.size === 1) return theirs;
   return sortKeys({ health: worstHealth(entries.map((e) => (e.applied === false ? worstHealth([e.health ?? 'Unknown', 'Missing']) : (e.health ?? 'Unknown')))) });
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -9,6 +9,7 @@ export {
   inventoryFile,
   parseInventory,
   placementFile,
+  readStatusDocument,
   rebalancerStatusFile,
   statusWrites,
   withTransitionTimes,
