@@ -29,6 +29,7 @@ import { clusterShard, type ShardAssignment } from '../src/coordination/shard.js
 import { memoryConnector, type MemoryConnector } from '../test/support/memory-clusters.js';
 import { MemoryFleetSource } from '../test/support/memory-fleet-source.js';
 import { syntheticFleetFiles } from './fixtures/fleet-files.js';
+import { Stopwatch } from './fixtures/stopwatch.js';
 
 const CLUSTERS = Number(process.env.FLOTILLA_SHARD_BENCH_CLUSTERS ?? 100);
 const TEMPLATES = Number(process.env.FLOTILLA_SHARD_BENCH_TEMPLATES ?? 2000);
@@ -52,22 +53,6 @@ const peak = {
     if (used > this.value) this.value = used;
   },
 };
-
-/** A clock for tinybench that only runs between start() and stop(). */
-class Stopwatch {
-  private total = 0;
-  private since: number | undefined;
-  readonly now = (): number => this.total + (this.since === undefined ? 0 : performance.now() - this.since);
-  start(): void {
-    this.since = performance.now();
-  }
-  stop(): number {
-    const lap = performance.now() - this.since!;
-    this.total += lap;
-    this.since = undefined;
-    return lap;
-  }
-}
 
 function sampled<T extends object>(target: T): T {
   return new Proxy(target, {
