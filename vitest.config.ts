@@ -38,6 +38,9 @@ export default defineConfig({
           include: [],
           benchmark: { include: ['bench/**/*.bench.ts'] },
           environment: 'node',
+          // Memory benchmarks force a full GC around what they measure (global.gc).
+          pool: 'forks',
+          execArgv: ['--expose-gc'],
         },
       },
     ],

@@ -38,6 +38,7 @@ import {
   type FailoverFleet,
   type PlacementDoc,
 } from '../test/support/failover-fleet.js';
+import { Stopwatch } from './fixtures/stopwatch.js';
 
 const RUNS = Number(process.env.FLOTILLA_FAILOVER_RUNS ?? 5);
 const KARMADA_RUNS = Number(process.env.FLOTILLA_FAILOVER_KARMADA_RUNS ?? RUNS);
@@ -47,22 +48,6 @@ const NS = 'fo-bench';
 const WEB = { namespace: NS, name: 'web' };
 const SPLIT = 'member1:2,member2:1';
 const FAILED_OVER = 'member2:3';
-
-/** A clock for tinybench that only runs between start() and stop(). */
-class Stopwatch {
-  private total = 0;
-  private since: number | undefined;
-  readonly now = (): number => this.total + (this.since === undefined ? 0 : performance.now() - this.since);
-  start(): void {
-    this.since = performance.now();
-  }
-  stop(): number {
-    const lap = performance.now() - this.since!;
-    this.total += lap;
-    this.since = undefined;
-    return lap;
-  }
-}
 
 interface Testbed {
   kubeconfig: string;

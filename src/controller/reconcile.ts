@@ -21,10 +21,12 @@ import type { PlacementDecision } from '../model/placement.js';
 import { formatProblem, type Problem } from '../model/problem.js';
 import { formatRef, identityKey, type ObjectRef } from '../model/refs.js';
 import type { WatchTarget } from '../observe/watch.js';
-import { IMPLICIT_SOURCE, inventoryFile, inventoryPath, parseInventory, placementPath, type Inventory } from '../record/index.js';
+import { IMPLICIT_SOURCE, inventoryFile, inventoryPath, parseInventory, placementPath, type Inventory, type StatusYaml } from '../record/index.js';
+import { toStatusYaml } from '../record/status-files.js';
 import { heldResources, renderFleet, type RenderResult } from '../render/index.js';
 import { scheduleFleet, type RebalancerOutcome, type ScheduleResult } from '../schedule/index.js';
 import { canonicalJson } from '../util/canonical.js';
+import { PassMemo } from '../util/pass-memo.js';
 import { executeCluster, prepareCluster, type ApplyRules, type ClusterOutcome, type PreparedCluster } from './cluster-pass.js';
 import type { ClusterConnector } from './clusters.js';
 import { applyTaintPolicies, ClusterReadiness, type ObservedCluster } from './observe-clusters.js';
@@ -144,6 +146,13 @@ export class Reconciler {
   private readonly opts: Required<Omit<ReconcilerOptions, 'log' | 'shard'>> & Pick<ReconcilerOptions, 'shard'> & { log: Logger };
   /** This pass's shards; undefined when the controller is not sharded. */
   private assignment?: ShardAssignment;
+  /**
+   * Placement files and inventories as the last pass wrote and merged them. A large fleet has thousands, nearly
+   * all unchanged from one pass to the next, and turning each into YAML (and, sharded, parsing and merging it)
+   * every pass cost more than the rest of a quiet pass.
+   */
+  private readonly statusYamlMemo = new PassMemo<string>();
+  private readonly placementMerges = new PassMemo<string | undefined>();
 
   constructor(opts: ReconcilerOptions) {
     this.opts = {
@@ -357,6 +366,14 @@ export class Reconciler {
     base: Omit<PassReport, 'outcome' | 'clusters' | 'durationMs'>,
   ): Promise<Omit<PassReport, 'durationMs'>> {
     const { log } = this.opts;
+    this.statusYamlMemo.nextPass();
+    this.placementMerges.nextPass();
+    // The documents behind the wanted files, for the shard merge (which would otherwise parse them back).
+    const docs = new Map<string, unknown>();
+    const toYaml: StatusYaml = (path, doc) => {
+      docs.set(path, doc);
+      return this.statusYamlMemo.get(path, JSON.stringify(doc), () => toStatusYaml(doc));
+    };
     const clusters = observed.filter((o) => this.owns(o.def.name)).map((o) => clusterReport(o, outcomes.get(o.def.name)?.changeSet));
     for (const o of outcomes.values()) if (o.changeSet.pruneBlocked) base.notices.push(o.changeSet.pruneBlocked);
     const blips = { clusters: new Set(observed.filter((o) => o.ready && !o.probe.ready).map((o) => o.def.name)), previous: source.fleet.placements };
@@ -372,6 +389,7 @@ export class Reconciler {
         rebalancers: placement.rebalancers,
       },
       base.problems,
+      toYaml,
     );
     // A template whose policy is gone keeps its objects where they are, so its placement record stays too: it is
     // what holds them on the next pass (deleting it would turn them into prune candidates).
@@ -381,13 +399,14 @@ export class Reconciler {
       if (current) wanted.set(path, new TextDecoder().decode(current));
     }
     const { assignment } = this;
-    const writes = assignment ? shardStatusWrites(source.statusFiles, wanted, assignment) : statusWrites(source.statusFiles, wanted, OWNED_STATUS_PREFIXES);
+    const reuse = { merges: this.placementMerges, wantedDoc: (path: string) => docs.get(path) };
+    const writes = assignment ? shardStatusWrites(source.statusFiles, wanted, assignment, reuse) : statusWrites(source.statusFiles, wanted, OWNED_STATUS_PREFIXES);
     let outcome: CommitOutcome = { kind: 'unchanged' };
     if (writes.length > 0) {
       // Shards share placement files: on any other parent than the tip read (an intent commit, which may itself
       // have been rebased, or a race), their part is merged again into that parent's files.
       const writesAt: StatusWrite[] | StatusWritesAt = assignment
-        ? async (parent) => (parent === source.tip ? writes : shardStatusWrites(await this.statusFilesAt(parent), wanted, assignment))
+        ? async (parent) => (parent === source.tip ? writes : shardStatusWrites(await this.statusFilesAt(parent), wanted, assignment, reuse))
         : writes;
       outcome = await this.opts.repo.commitStatus(commitBase, writesAt, statusCommitMessage(source.tip, source.observed, writes, clusters, base.notices, base.problems, placement.failover.timeline));
       if (outcome.kind === 'superseded') log('info', `branch moved to ${outcome.tip.slice(0, 7)} with new desired state; recomputing`);

@@ -7,7 +7,7 @@ import type { ClusterStatus } from '../model/fleet.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { formatProblem, problemAt, type Problem, type SourceLocation } from '../model/problem.js';
 import { formatRef, identityKey } from '../model/refs.js';
-import { clusterStatusFile, inventoryFile, OBSERVED_TRAILER, placementFile, rebalancerStatusFile, statusWrites, type Inventory, type PlacementObservation } from '../record/index.js';
+import { clusterStatusFile, inventoryFile, OBSERVED_TRAILER, placementFile, rebalancerStatusFile, statusWrites, type Inventory, type PlacementObservation, type StatusYaml } from '../record/index.js';
 import type { RebalancerOutcome } from '../schedule/index.js';
 
 /** The status/ subtrees a pass rewrites as a whole: a file it no longer wants there is deleted. */
@@ -25,22 +25,23 @@ export interface StatusInputs {
 
 /**
  * Every status file the pass wants, by path. A decision whose file cannot be written (a name no file path can
- * hold) is a Problem, and the rest of the fleet is still recorded.
+ * hold) is a Problem, and the rest of the fleet is still recorded. `toYaml` writes placement files and inventories
+ * (thousands of entries in a large fleet, most of them unchanged from one pass to the next).
  */
-export function wantedStatusFiles(inputs: StatusInputs, problems: Problem[]): Map<string, string> {
+export function wantedStatusFiles(inputs: StatusInputs, problems: Problem[], toYaml?: StatusYaml): Map<string, string> {
   const wanted = new Map<string, string>();
   const put = (f: { path: string; content: string }) => wanted.set(f.path, f.content);
   for (const c of inputs.clusters) put(clusterStatusFile(c.name, c.status));
   for (const d of inputs.decisions) {
     if (!d.policy && d.clusters.length === 0) continue;
     try {
-      put(placementFile(d, inputs.observations.get(identityKey(d.resource))));
+      put(placementFile(d, inputs.observations.get(identityKey(d.resource)), toYaml));
     } catch (err) {
       const at = inputs.sources.get(identityKey(d.resource)) ?? { file: 'status/placements', line: 1, column: 1 };
       problems.push(problemAt(at, `cannot record the placement of ${formatRef(d.resource)}: ${(err as Error).message}`));
     }
   }
-  for (const inv of inputs.inventories) put(inventoryFile(inv));
+  for (const inv of inputs.inventories) put(inventoryFile(inv, toYaml));
   for (const r of inputs.rebalancers ?? []) {
     try {
       put(rebalancerStatusFile(r));

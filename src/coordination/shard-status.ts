@@ -13,19 +13,19 @@
  * The merge is redone on the new tip when a push races another shard's, so no shard ever clobbers another's
  * entries (FleetRepository.commitStatus calls back with the new parent).
  */
-import { parse } from 'yaml';
 import { worstHealth } from '../health/index.js';
 import type { HealthStatus } from '../model/fleet.js';
 import { statusWrites } from '../record/index.js';
-import { toStatusYaml } from '../record/status-files.js';
+import { readStatusDocument, toStatusYaml } from '../record/status-files.js';
 import { sortKeys } from '../util/canonical.js';
+import type { PassMemo } from '../util/pass-memo.js';
 import { clusterShard, ownsCluster, ownsPlacement, type ShardAssignment } from './shard.js';
 
 const CLUSTERS = 'status/clusters/';
 const INVENTORY = 'status/inventory/';
 const PLACEMENTS = 'status/placements/';
 
-interface PlacementDoc {
+export interface PlacementDoc {
   spec?: { clusters?: { name: string }[] };
   status?: { clusters?: ClusterEntry[]; aggregated?: Record<string, unknown> };
 }
@@ -38,9 +38,17 @@ interface ClusterEntry {
 
 /**
  * The writes that bring this shard's part of status/ from `current` to `wanted` (everything the pass would write
- * were it alone). Files of other shards' clusters are neither written nor deleted.
+ * were it alone). Files of other shards' clusters are neither written nor deleted. `merges` remembers merged
+ * placement files: in a quiet fleet both sides of nearly every merge are the same as last pass.
  */
-export function shardStatusWrites(current: ReadonlyMap<string, Uint8Array>, wanted: ReadonlyMap<string, string>, shard: ShardAssignment): { path: string; content: Uint8Array | null }[] {
+export function shardStatusWrites(
+  current: ReadonlyMap<string, Uint8Array>,
+  wanted: ReadonlyMap<string, string>,
+  shard: ShardAssignment,
+  reuse: { merges?: PassMemo<string | undefined>; wantedDoc?: (path: string) => unknown } = {},
+): { path: string; content: Uint8Array | null }[] {
+  const { merges, wantedDoc } = reuse;
+  const held = [...shard.held].sort((a, b) => a - b).join(',');
   const mine = new Map<string, string>();
   const dec = new TextDecoder();
   for (const [path, content] of wanted) {
@@ -48,8 +56,12 @@ export function shardStatusWrites(current: ReadonlyMap<string, Uint8Array>, want
       if (ownsFile(shard, path)) mine.set(path, content);
       continue;
     }
-    const existing = current.get(path);
-    const merged = mergePlacement(existing === undefined ? undefined : dec.decode(existing), content, shard, ownsPlacement(shard, path));
+    const bytes = current.get(path);
+    const existing = bytes === undefined ? undefined : dec.decode(bytes);
+    const owner = ownsPlacement(shard, path);
+    const merge = () => mergePlacement(existing, (wantedDoc?.(path) as PlacementDoc | undefined) ?? content, shard, owner);
+    // The key holds everything the merge reads: both texts and which shards this replica holds.
+    const merged = merges ? merges.get(path, `${shard.shards}/${held}/${owner}\u0000${existing ?? '\u0001'}\u0000${content}`, merge) : merge();
     if (merged !== undefined) mine.set(path, merged);
   }
   // A file this shard does not own counts as wanted as it is, so statusWrites never deletes it.
@@ -72,11 +84,11 @@ function ownsFile(shard: ShardAssignment, path: string): boolean {
 
 /**
  * One placement file merged from the file at the parent commit (`existing`) and what this shard computed
- * (`computed`). undefined when this shard has nothing to add.
+ * (`computed`, as text or as the document it was written from). undefined when this shard has nothing to add.
  */
-export function mergePlacement(existing: string | undefined, computed: string, shard: ShardAssignment, owner: boolean): string | undefined {
-  const ours = parse(computed) as PlacementDoc;
-  const theirs = existing === undefined ? undefined : (safeParse(existing) as PlacementDoc | undefined);
+export function mergePlacement(existing: string | undefined, computed: string | PlacementDoc, shard: ShardAssignment, owner: boolean): string | undefined {
+  const ours = typeof computed === 'string' ? ((readStatusDocument('placement', computed) ?? {}) as PlacementDoc) : computed;
+  const theirs = existing === undefined ? undefined : (readStatusDocument('placement', existing) as PlacementDoc | undefined);
   const base = owner || !theirs ? ours : theirs;
   const names = (base.spec?.clusters ?? []).map((c) => c.name);
   if (!owner && theirs && !names.some((n) => ownsCluster(shard, n))) return undefined;
@@ -99,12 +111,4 @@ function aggregatedFor(names: string[], entries: ClusterEntry[], shard: ShardAss
   const owners = new Set(names.map((n) => clusterShard(n, shard.shards)));
   if (owners.size === 1) return theirs;
   return sortKeys({ health: worstHealth(entries.map((e) => (e.applied === false ? worstHealth([e.health ?? 'Unknown', 'Missing']) : (e.health ?? 'Unknown')))) });
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -9,9 +9,11 @@ export {
   inventoryFile,
   parseInventory,
   placementFile,
+  readStatusDocument,
   rebalancerStatusFile,
   statusWrites,
   withTransitionTimes,
   type PlacementObservation,
+  type StatusYaml,
 } from './status-files.js';
 export { OBSERVED_TRAILER, observedTrailer } from '../model/trailers.js';

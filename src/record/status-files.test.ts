@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlacementDecision } from '../model/placement.js';
 import { placementPath } from './paths.js';
-import { clusterStatusFile, inventoryFile, parseInventory, placementFile, statusWrites, withTransitionTimes } from './status-files.js';
+import { clusterStatusFile, inventoryFile, parseInventory, placementFile, readStatusDocument, statusWrites, toStatusYaml, withTransitionTimes } from './status-files.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -163,6 +163,19 @@ status:
     expect(parseInventory('m1', enc(inventoryFile(inv).content))).toEqual(inv);
     expect(parseInventory('m1', enc('kind: Inventory\nentries: [unclosed'))).toBeUndefined();
     expect(parseInventory('m1', enc('kind: Something\n'))).toBeUndefined();
+  });
+
+  it('reads back an inventory larger than the size limit of fleet files (the controller wrote it)', () => {
+    const entries = Array.from({ length: 8000 }, (_, i) => ({ ref: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: `app-${i}-${'x'.repeat(60)}` }, hash: 'f'.repeat(64), source: `workloads/shop/app-${i}.yaml` }));
+    const text = inventoryFile({ cluster: 'm1', entries }).content;
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    expect(parseInventory('m1', enc(text))?.entries).toEqual(entries);
+  });
+
+  it('reads a status file back as written, awkward strings included', () => {
+    const doc = { kind: 'Placement', status: { clusters: [{ name: 'm1', applied: false, health: 'Unknown', message: 'a: "quoted" # not a comment\nsecond line' }, { name: 'm2', message: "it's 'yes', no, 0x1F, 1e3, ~" }] } };
+    expect(readStatusDocument('status/placements/x.yaml', toStatusYaml(doc))).toEqual(doc);
+    expect(readStatusDocument('status/placements/x.yaml', 'a: [unclosed')).toBeUndefined();
   });
 
   it('computes only the writes that change something, and deletes stale files it owns', () => {

@@ -2,7 +2,8 @@
  * Status files as Flotilla writes them: deterministic YAML, so that an unchanged fleet produces byte-identical
  * files and therefore no commit. Timestamps change only when a condition's status changes.
  */
-import { parseDocument, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { parseYamlDocuments } from '../load/parse/yaml-documents.js';
 import type { Inventory } from './inventory.js';
 import type { ClusterStatus, PlacementClusterStatus, HealthStatus } from '../model/fleet.js';
 import type { GracefulEvictionTask } from '../model/eviction.js';
@@ -17,6 +18,11 @@ const API_VERSION = 'flotilla.dev/v1alpha1';
 export function toStatusYaml(doc: unknown): string {
   return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
 }
+
+/** How a status document at a path becomes text; a controller passes one that remembers unchanged documents. */
+export type StatusYaml = (path: string, doc: unknown) => string;
+
+const plainStatusYaml: StatusYaml = (_path, doc) => toStatusYaml(doc);
 
 /**
  * Carries `lastTransitionTime` over from the previous condition of the same type when its status did not
@@ -52,7 +58,7 @@ export interface PlacementObservation {
   aggregated?: Record<string, unknown> & { health?: HealthStatus };
 }
 
-export function placementFile(decision: PlacementDecision, observed: PlacementObservation | undefined): { path: string; content: string } {
+export function placementFile(decision: PlacementDecision, observed: PlacementObservation | undefined, toYaml: StatusYaml = plainStatusYaml): { path: string; content: string } {
   const ref = decision.resource;
   const condition: Record<string, unknown> = {
     type: 'Scheduled',
@@ -75,9 +81,10 @@ export function placementFile(decision: PlacementDecision, observed: PlacementOb
     });
     if (observed.aggregated) status.aggregated = sortKeys(observed.aggregated);
   }
+  const path = placementPath(ref);
   return {
-    path: placementPath(ref),
-    content: toStatusYaml({
+    path,
+    content: toYaml(path, {
       apiVersion: API_VERSION,
       kind: 'Placement',
       metadata: { name: placementName(ref), namespace: ref.namespace || '_cluster' },
@@ -122,10 +129,11 @@ function evictionTaskFields(t: GracefulEvictionTask): Record<string, unknown> {
   };
 }
 
-export function inventoryFile(inv: Inventory): { path: string; content: string } {
+export function inventoryFile(inv: Inventory, toYaml: StatusYaml = plainStatusYaml): { path: string; content: string } {
+  const path = inventoryPath(inv.cluster);
   return {
-    path: inventoryPath(inv.cluster),
-    content: toStatusYaml({
+    path,
+    content: toYaml(path, {
       apiVersion: API_VERSION,
       kind: 'Inventory',
       metadata: { name: inv.cluster },
@@ -138,9 +146,7 @@ export function inventoryFile(inv: Inventory): { path: string; content: string }
 export function parseInventory(cluster: string, content: Uint8Array | undefined): Inventory | undefined {
   if (!content) return undefined;
   try {
-    const doc = parseDocument(new TextDecoder().decode(content));
-    if (doc.errors.length > 0) return undefined;
-    const js = doc.toJS({ maxAliasCount: 10 }) as { kind?: string; entries?: Record<string, unknown>[] };
+    const js = readStatusDocument(inventoryPath(cluster), content) as { kind?: string; entries?: Record<string, unknown>[] } | undefined;
     if (js?.kind !== 'Inventory' || !Array.isArray(js.entries)) return undefined;
     return {
       cluster,
@@ -155,6 +161,17 @@ export function parseInventory(cluster: string, content: Uint8Array | undefined)
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A status file Flotilla wrote, as plain data; undefined when it cannot be read as one YAML document. Read with
+ * the loader's reader, whose fast path covers everything toStatusYaml writes (yaml's own parser costs several
+ * times more, and a large fleet has thousands of these files).
+ */
+export function readStatusDocument(path: string, content: Uint8Array | string): unknown {
+  // No size limit: the controller wrote it, and an inventory of a large cluster may pass the fleet files' limit.
+  const parsed = parseYamlDocuments(path, content, { yaml11Warnings: false, maxFileBytes: Number.MAX_SAFE_INTEGER });
+  return parsed.complete && parsed.documents.length === 1 ? parsed.documents[0]!.value : undefined;
 }
 
 /** The writes that turn the current status/ files into the wanted ones (null deletes a stale file). */
