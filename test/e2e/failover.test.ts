@@ -54,7 +54,29 @@ async function startMember(member: string): Promise<void> {
   stopped.delete(member);
 }
 
+/**
+ * Every member answers /readyz and has Ready nodes: a scenario that starts while a member restarted by the last
+ * one is still coming up would place around it (and Divided placements do not move back by themselves).
+ */
+async function everyMemberReady(): Promise<void> {
+  for (const m of inject('members')) {
+    await pollUntil(
+      `${m} ready`,
+      async () => {
+        const health = await client(m).readiness().catch(() => undefined);
+        if (health?.status !== 200) return undefined;
+        const nodes = await client(m).list('v1', 'Node').catch(() => []);
+        const ready = nodes.filter((n) => ((n.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
+        return nodes.length > 0 && ready.length === nodes.length ? true : undefined;
+      },
+      60_000,
+      250,
+    );
+  }
+}
+
 async function startFleet(prefix: string, files: Record<string, string>): Promise<FailoverFleet> {
+  await everyMemberReady();
   fleet = await startFailoverFleet({
     prefix: `failover-${prefix}`,
     kubeconfig,
