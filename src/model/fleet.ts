@@ -118,7 +118,7 @@ export interface ClusterTaintPolicyDoc {
   source: SourceLocation;
 }
 
-/** A valid `WorkloadRebalancer` (cluster-scoped): read and validated, not acted upon yet. */
+/** A valid `WorkloadRebalancer` (cluster-scoped): its workloads are scheduled afresh once (schedule/triggers.ts). */
 export interface WorkloadRebalancerDoc {
   name: string;
   spec: WorkloadRebalancerSpec;

@@ -122,7 +122,6 @@ export function loadPolicy(ctx: DocContext, header: DocHeader): PolicyOutcome {
 
 function loadClusterScopedPolicy(ctx: DocContext, kind: string, name: string, rawSpec: unknown, source: SourceLocation): PolicyOutcome {
   if (kind === REBALANCER_KIND) {
-    ctx.warning(['kind'], 'WorkloadRebalancer is read but not acted upon yet');
     const spec = rawSpec == null ? undefined : (readValue(workloadRebalancerSpec(), rawSpec, ['spec'], ctx) as WorkloadRebalancerSpec | undefined);
     return ctx.errorCount > 0 || !spec ? { type: 'unused' } : { type: 'rebalancer', doc: { name, spec, source } };
   }

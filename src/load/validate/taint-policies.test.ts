@@ -101,11 +101,11 @@ describe('WorkloadRebalancer', () => {
   const wr = (...specLines: string[]) =>
     yamlLines('apiVersion: apps.karmada.io/v1alpha1', 'kind: WorkloadRebalancer', 'metadata: {name: rebalance}', 'spec:', ...specLines.map((l) => `  ${l}`));
 
-  it('is read, never taken for a resource template, and reported as not acted upon', () => {
+  it('is read and never taken for a resource template', () => {
     const text = wr('workloads:', '  - {apiVersion: apps/v1, kind: Deployment, name: web, namespace: shop}', '  - {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, name: reader}', 'ttlSecondsAfterFinished: 60');
     const fleet = loadTexts({ 'policies/r.yaml': text });
     expect(fleet.errors).toEqual([]);
-    expect(fleet.warnings).toEqual([{ file: 'policies/r.yaml', ...positionOf(text, 'WorkloadRebalancer'), message: 'kind: WorkloadRebalancer is read but not acted upon yet' }]);
+    expect(fleet.warnings).toEqual([]);
     expect(fleet.templates).toEqual([]);
     expect(fleet.heldResources).toEqual([]);
     expect(fleet.workloadRebalancers).toEqual([
