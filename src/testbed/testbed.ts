@@ -107,9 +107,18 @@ export async function testbedDown(stateDir = defaultStateDir()): Promise<void> {
 
 /** Stops one member (all its processes), keeping its data: the way failover tests kill a cluster. */
 export async function testbedStopMember(name: string, stateDir = defaultStateDir()): Promise<void> {
-  const state = requireState(stateDir);
-  const m = requireMember(state, name);
+  const m = requireMember(requireState(stateDir), name);
   await stopMember(m);
+  recordMember(stateDir, m);
+}
+
+/**
+ * Writes one member's entry into the state as it is now: members stopped or started at the same time must not
+ * overwrite each other's process ids (a lost id is a process `testbed down` cannot stop).
+ */
+function recordMember(stateDir: string, member: MemberState): void {
+  const state = requireState(stateDir);
+  state.members = state.members.map((m) => (m.name === member.name ? member : m));
   writeState(stateDir, state);
 }
 
@@ -119,7 +128,7 @@ export async function testbedStartMember(name: string, stateDir = defaultStateDi
   try {
     await startMember(m, { binDir: state.binDir, progress });
   } finally {
-    writeState(stateDir, state);
+    recordMember(stateDir, m);
   }
 }
 

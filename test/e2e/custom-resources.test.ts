@@ -168,6 +168,7 @@ describe('a custom resource with interpreter scripts', () => {
   it('is divided across the members, each getting its share written by ReviseReplica', async () => {
     const report = await settle();
     expect(report.problems).toEqual([]);
+    console.log(JSON.stringify(report.clusters.map((c) => [c.name, c.ready, c.changeSet?.entries.filter((e) => e.ref.kind === 'Flock')])), gitCmd(remote.bare, 'ls-tree', '-r', '--name-only', 'main'));
     expect(await flockSize('member1')).toBe(3);
     expect(await flockSize('member2')).toBe(2);
     expect(flockPlacement().spec.clusters).toEqual([

@@ -259,17 +259,25 @@ export async function kubeconfigClient(kubeconfig: string, context: string): Pro
 
 /** Until the placement is `expected` (as `name:replicas,…`) and each of its clusters runs that many Ready replicas. */
 export async function placedAndReady(f: FailoverFleet, clientOf: (member: string) => ClusterApi, ref: { namespace: string; name: string }, expected: string, timeoutMs: number, intervalMs = 500): Promise<PlacementDoc> {
+  let seen = 'nothing recorded';
   return pollUntil(
     `${ref.namespace}/${ref.name} placed ${expected} and Ready there`,
     async () => {
       const p = f.file<PlacementDoc>(deploymentPlacementPath(ref.namespace, ref.name));
+      seen = `placed ${placedClusters(p) ?? 'nowhere'}`;
       if (placedClusters(p) !== expected) return undefined;
-      for (const c of p!.spec.clusters) if (!fullyReady(await deploymentState(clientOf(c.name), ref.namespace, ref.name), c.replicas)) return undefined;
+      for (const c of p!.spec.clusters) {
+        const state = await deploymentState(clientOf(c.name), ref.namespace, ref.name);
+        seen = `placed as expected; on ${c.name}: ${JSON.stringify(state)}`;
+        if (!fullyReady(state, c.replicas)) return undefined;
+      }
       return p;
     },
     timeoutMs,
     intervalMs,
-  );
+  ).catch((err: Error) => {
+    throw new Error(`${err.message} (last seen: ${seen})`);
+  });
 }
 
 /** Until the member is recorded Ready again, without the not-ready taint. */
