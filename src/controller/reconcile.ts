@@ -25,7 +25,7 @@ import { IMPLICIT_SOURCE, inventoryFile, inventoryPath, parseInventory, placemen
 import { toStatusYaml } from '../record/status-files.js';
 import { heldResources, renderFleet, type RenderResult } from '../render/index.js';
 import { scheduleFleet, type RebalancerOutcome, type ScheduleResult } from '../schedule/index.js';
-import { canonicalJson } from '../util/canonical.js';
+import { canonicalJson, sha256Hex } from '../util/canonical.js';
 import { PassMemo } from '../util/pass-memo.js';
 import { executeCluster, prepareCluster, type ApplyRules, type ClusterOutcome, type PreparedCluster } from './cluster-pass.js';
 import type { ClusterConnector } from './clusters.js';
@@ -254,7 +254,10 @@ export class Reconciler {
 
   private placeAndRender(source: SourceState, observed: ObservedCluster[]): Placement {
     // Taints decide placements too (a policy may taint a cluster that is still Ready).
-    const readiness = observed.map((o) => `${o.def.name}=${o.ready}${(o.status.taints ?? []).map((t) => `|${t.key}=${t.value ?? ''}:${t.effect}`).join('')}`).join(',');
+    // So do the APIs a cluster serves (a CRD the fleet itself just applied makes its custom resources placeable).
+    const readiness = observed
+      .map((o) => `${o.def.name}=${o.ready}${(o.status.taints ?? []).map((t) => `|${t.key}=${t.value ?? ''}:${t.effect}`).join('')}|${sha256Hex(canonicalJson(o.status.apiEnablements ?? null))}`)
+      .join(',');
     const templates = new Map(source.fleet.templates.map((t) => [identityKey(t.ref), t]));
     // Recorded eviction tasks change what the scheduler does with a placement record, unlike the rest of status/.
     const tasks = [...source.fleet.placements.values()].filter((r) => r.gracefulEvictionTasks?.length).map((r) => `${identityKey(r.resource)}=${canonicalJson(r.gracefulEvictionTasks)}`).join(',');
