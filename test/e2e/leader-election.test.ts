@@ -42,7 +42,10 @@ function replica(): Replica {
   const kubeconfig = inject('kubeconfig');
   const child = spawn(
     process.execPath,
-    [CLI, 'run', '--repo', remote.url, '--kubeconfig', kubeconfig, '--interval', '500ms', '--leader-elect', '--leader-elect-namespace', 'default', '--leader-elect-lease', LEASE, '--management-kubeconfig', kubeconfig, '--management-context', 'member1'],
+    // A 10 s lease (renew deadline 7 s, retry 1 s): with client-go's 15 s / 10 s / 2 s defaults a takeover is the
+    // lease duration plus up to 4.4 s of jittered retries plus a pass, which does not fit the 20 s this test holds to.
+    [CLI, 'run', '--repo', remote.url, '--kubeconfig', kubeconfig, '--interval', '500ms', '--leader-elect', '--leader-elect-namespace', 'default', '--leader-elect-lease', LEASE,
+      '--leader-elect-lease-duration', '10s', '--leader-elect-renew-deadline', '7s', '--leader-elect-retry-period', '1s', '--management-kubeconfig', kubeconfig, '--management-context', 'member1'],
     { env: { ...process.env, FLOTILLA_GIT_TOKEN: 'fleet-token', FLOTILLA_CACHE_DIR: cache }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const r = { child, output: [] as string[] };

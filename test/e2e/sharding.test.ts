@@ -88,6 +88,8 @@ describe('three shards over three members', () => {
     const rs = [replica(), replica(), replica()];
     await pollUntil('v1 on every member', () => everywhere('v1'), 90_000, 200);
     await pollUntil('each replica holds a shard', async () => (rs.every((r) => r.output.some((l) => l.includes('took shard'))) ? true : undefined), 60_000, 200);
+    // A shard taken just now logs its first pass a moment later.
+    await pollUntil('every member in some shard\'s passes', async () => (MEMBERS.every((m) => rs.some((r) => reconciled(r).has(m))) ? true : undefined), 60_000, 200);
     for (const m of MEMBERS) expect(rs.filter((r) => reconciled(r).has(m))).toHaveLength(1);
     for (const m of MEMBERS) expect(gitCmd(remote.bare, 'show', `main:status/clusters/${m}.yaml`)).toContain('ClusterReady');
     const placement = gitCmd(remote.bare, 'show', `main:status/placements/${NAMESPACE}/configmap-settings.yaml`);
