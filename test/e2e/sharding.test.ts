@@ -105,6 +105,8 @@ describe('three shards over three members', () => {
     await pollUntil('v2 on every member', () => everywhere('v2'), 60_000, 200);
     // Within the lease duration (15 s) plus a couple of retry periods and a pass.
     expect(Date.now() - killedAt).toBeLessThan(25_000);
+    // A pass logs its line after it has applied and recorded: wait for the line of the pass that applied v2.
+    await pollUntil('the survivors\' pass lines', async () => (MEMBERS.every((m) => survivors.some((r, i) => reconciled(r, marks[i]).has(m))) ? true : undefined), 30_000, 200);
     for (const m of orphaned) expect(survivors.filter((r, i) => reconciled(r, marks[i]).has(m))).toHaveLength(1);
     for (const m of MEMBERS) expect(survivors.filter((r, i) => reconciled(r, marks[i]).has(m))).toHaveLength(1);
     // No shard's entries were lost to another's commit.

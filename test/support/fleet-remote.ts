@@ -51,7 +51,16 @@ export async function startFleetRemote(prefix: string, opts: GitHttpServerOption
       }
       gitCmd(work, 'add', '-A');
       gitCmd(work, 'commit', '-qm', message);
-      gitCmd(work, 'push', '-q', 'origin', 'main');
+      // As a person does when the controller's status push landed in between: rebase and push again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          gitCmd(work, 'push', '-q', 'origin', 'main');
+          break;
+        } catch (err) {
+          if (attempt >= 10) throw err;
+          gitCmd(work, 'pull', '-q', '--rebase', 'origin', 'main');
+        }
+      }
       return gitCmd(work, 'rev-parse', 'HEAD');
     },
     async close() {
