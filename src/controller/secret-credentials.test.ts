@@ -52,13 +52,14 @@ describe('memberCredentials (Karmada keys and the Cluster spec)', () => {
     expect(memberCredentials(cluster('member1', { apiEndpoint: 'http://10.0.0.1:8080' }), { token: bytes(TOKEN) }, {})).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/plain http/) });
   });
 
-  it('explains what is missing: the token, the endpoint, proxy support', () => {
+  it('explains what is missing or wrong: the token, the endpoint, the proxy', () => {
     expect(memberCredentials(cluster('member1'), { caBundle: bytes(CA) }, {})).toEqual({
       kind: 'refused',
       reason: "Secret karmada-cluster/member1 (spec.secretRef of cluster member1) has neither a 'token' nor a 'kubeconfig' key",
     });
     expect(memberCredentials(cluster('member1', { apiEndpoint: undefined }), { token: bytes(TOKEN) }, {})).toMatchObject({ reason: expect.stringMatching(/no spec.apiEndpoint/) });
-    expect(memberCredentials(cluster('member1', { proxyURL: 'http://proxy:3128' }), { token: bytes(TOKEN) }, {})).toMatchObject({ reason: expect.stringMatching(/proxy is not supported yet/) });
+    expect(memberCredentials(cluster('member1', { proxyURL: 'socks5://proxy:1080' }), { token: bytes(TOKEN) }, {})).toMatchObject({ reason: expect.stringMatching(/must be an http or https URL/) });
+    expect(memberCredentials(cluster('member1', { proxyURL: 'http://proxy:3128' }), { token: bytes(TOKEN) }, {})).toMatchObject({ kind: 'token', options: { proxyUrl: 'http://proxy:3128' } });
   });
 
   it('takes a whole kubeconfig from the kubeconfig key, and never quotes a broken one', () => {

@@ -79,9 +79,19 @@ export function memberCredentials(cluster: ClusterDef, data: Record<string, Uint
       `cluster ${cluster.name} would send its token ${url.protocol === 'http:' ? 'over plain http' : 'without verifying the server (spec.insecureSkipTLSVerification)'}; refused unless --insecure-kubeconfig-tls is given`,
     );
   }
-  if (cluster.spec.proxyURL) return refused(`spec.proxyURL of cluster ${cluster.name}: reaching members through a proxy is not supported yet`);
+  const proxyUrl = cluster.spec.proxyURL;
+  if (proxyUrl !== undefined) {
+    let proxy: URL;
+    try {
+      proxy = new URL(proxyUrl);
+    } catch {
+      return refused(`spec.proxyURL of cluster ${cluster.name} is not a URL`);
+    }
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') return refused(`spec.proxyURL of cluster ${cluster.name} must be an http or https URL, got ${proxy.protocol}`);
+    if (url.protocol !== 'https:') return refused(`spec.proxyURL of cluster ${cluster.name} needs an https spec.apiEndpoint (the tunnel carries TLS)`);
+  }
   const ca = data.caBundle && data.caBundle.length > 0 ? Buffer.from(data.caBundle) : undefined;
-  return { kind: 'token', options: { server: endpoint, token, ca, insecureSkipTLSVerify: insecure, timeoutMs: TIMEOUT_MS } };
+  return { kind: 'token', options: { server: endpoint, token, ca, insecureSkipTLSVerify: insecure, timeoutMs: TIMEOUT_MS, ...(proxyUrl ? { proxyUrl } : {}) } };
 }
 
 export interface SecretConnectorOptions {

@@ -9,6 +9,7 @@ import { request as httpRequest, Agent as HttpAgent } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from '../model/errors.js';
 import { apiError, unreachableError } from './errors.js';
+import { ProxyTunnelAgent } from './proxy-tunnel.js';
 
 /** Connections per cluster; above any sensible `--apply-concurrency`. */
 export const MAX_SOCKETS = 64;
@@ -25,6 +26,8 @@ export interface TransportOptions {
   insecureSkipTLSVerify?: boolean;
   /** Per-request timeout; an unreachable cluster must not stall a reconcile pass. */
   timeoutMs?: number;
+  /** An http(s):// proxy to tunnel through (HTTP CONNECT; TLS to the API server inside the tunnel). */
+  proxyUrl?: string;
 }
 
 export interface KubeResponse<T = unknown> {
@@ -52,17 +55,10 @@ export class KubeTransport {
     this.server = new URL(opts.server);
     // Connections are reused (no TLS handshake per request) and never the bottleneck: how many requests are in
     // flight is the callers' choice (the apply concurrency), so the pool must hold at least that many.
+    const tls = { keepAlive: true, maxSockets: MAX_SOCKETS, ca: opts.ca, cert: opts.cert, key: opts.key, rejectUnauthorized: !opts.insecureSkipTLSVerify };
+    if (opts.proxyUrl && this.server.protocol !== 'https:') throw new KubeApiError('E_UNREACHABLE', `a proxy is only used for https API servers, got ${opts.server}`, {});
     this.agent =
-      this.server.protocol === 'http:'
-        ? new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS })
-        : new Agent({
-            keepAlive: true,
-            maxSockets: MAX_SOCKETS,
-            ca: opts.ca,
-            cert: opts.cert,
-            key: opts.key,
-            rejectUnauthorized: !opts.insecureSkipTLSVerify,
-          });
+      this.server.protocol === 'http:' ? new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }) : opts.proxyUrl ? new ProxyTunnelAgent(opts.proxyUrl, tls) : new Agent(tls);
   }
 
   /**
