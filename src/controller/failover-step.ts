@@ -7,6 +7,7 @@
 import { applyEvictions, clusterReadyNote, describeEvictions, noExecuteTaints, settleEvictionTasks, taintSeenKey, timedEvictions, type EvictionEvent, type EvictionOrder, type PurgeEvent } from '../failover/index.js';
 import type { GracefulEvictionTask } from '../model/eviction.js';
 import type { Fleet } from '../model/fleet.js';
+import { wholeSecondTimestamp } from '../model/time.js';
 import type { PlacementDecision } from '../model/placement.js';
 import { identityKey } from '../model/refs.js';
 import type { RebalancerOutcome } from '../schedule/index.js';
@@ -26,8 +27,6 @@ export interface FailoverOutcome {
 
 export type Schedule = (fleet: Fleet) => { decisions: PlacementDecision[]; rebalancers: RebalancerOutcome[] };
 
-/** Whole seconds, like every other status timestamp. */
-const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
 /**
  * `firstSeenMs` remembers, per cluster NoExecute taint without `timeAdded` (one written in clusters/), when this
@@ -46,7 +45,7 @@ export function failoverStep(
   const timed = timedEvictions(fleet, decisions, nowMs, { firstSeenMs });
   let orders = timed.orders;
   if (orders.length > 0) {
-    let evicted = schedule(applyEvictions(fleet, orders, stamp(nowMs)));
+    let evicted = schedule(applyEvictions(fleet, orders, wholeSecondTimestamp(nowMs)));
     // A failure never empties a placement: an eviction nothing else can take over is not carried out.
     const stranded = new Map<string, string>();
     for (const o of orders) {
@@ -55,7 +54,7 @@ export function failoverStep(
     }
     if (stranded.size > 0) {
       orders = orders.filter((o) => !stranded.has(identityKey(o.resource)));
-      evicted = orders.length > 0 ? schedule(applyEvictions(fleet, orders, stamp(nowMs))) : scheduled;
+      evicted = orders.length > 0 ? schedule(applyEvictions(fleet, orders, wholeSecondTimestamp(nowMs))) : scheduled;
     }
     if (orders.length > 0 || stranded.size > 0) {
       ({ decisions, rebalancers } = evicted);
@@ -180,7 +179,7 @@ function settleTasks(fleet: Fleet, decisions: PlacementDecision[], nowMs: number
     const recorded = fleet.placements.get(key)?.clusterStatuses ?? [];
     // The health recorded so far was observed before this pass moved the replicas: a task made now waits for the
     // next observation, so an old copy never goes because its replacement looked Healthy at its old size.
-    const isNew = (t: GracefulEvictionTask) => t.creationTimestamp === undefined || t.creationTimestamp === stamp(nowMs);
+    const isNew = (t: GracefulEvictionTask) => t.creationTimestamp === undefined || t.creationTimestamp === wholeSecondTimestamp(nowMs);
     const settle = (list: GracefulEvictionTask[], withHealth: boolean) =>
       settleEvictionTasks(list, {
         placedClusters: d.clusters.map((c) => c.name),

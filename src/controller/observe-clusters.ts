@@ -10,6 +10,7 @@ import type { Condition, Taint } from '../model/kube.js';
 import { probeCluster, type ClusterProbe } from '../observe/cluster-status.js';
 import { withTransitionTimes } from '../record/index.js';
 import { canonicalJson } from '../util/canonical.js';
+import { wholeSecondTimestamp as timestamp } from '../model/time.js';
 import type { ClusterConnector } from './clusters.js';
 
 export interface ObservedCluster {
@@ -51,10 +52,6 @@ export function applyTaintPolicies(observed: ObservedCluster, previous: ClusterS
   if (observed.fresh) observed.fresh = withTaints(observed.fresh, taints);
 }
 
-/** Status timestamps are whole seconds, like Kubernetes' metav1.Time. */
-export function timestamp(now: Date): string {
-  return now.toISOString().replace(/\.\d+Z$/, 'Z');
-}
 
 export class ClusterReadiness {
   private readonly failingSince = new Map<string, number>();

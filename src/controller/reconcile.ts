@@ -263,14 +263,14 @@ export class Reconciler {
     const tasks = [...source.fleet.placements.values()].filter((r) => r.gracefulEvictionTasks?.length).map((r) => `${identityKey(r.resource)}=${canonicalJson(r.gracefulEvictionTasks)}`).join(',');
     const rescheduled = !this.memo || this.memo.fingerprint !== source.fingerprint || this.memo.readiness !== readiness || this.memo.tasks !== tasks;
     const { telemetry } = this.opts;
+    const interpreter = fleetInterpreter(source.fleet);
     if (rescheduled || !this.memo) {
       const { decisions, rebalancers } = timed(telemetry, 'schedule', () => scheduleWithCapacity(source.fleet, observed));
-      const render = timed(telemetry, 'render', () => renderFleet(source.fleet, decisions, { cache: this.memo?.render.cache, interpreter: fleetInterpreter(source.fleet) }));
+      const render = timed(telemetry, 'render', () => renderFleet(source.fleet, decisions, { cache: this.memo?.render.cache, interpreter }));
       this.memo = { fingerprint: source.fingerprint, readiness, tasks, decisions, rebalancers, render };
     }
     const memo = this.memo;
     const clock = { nowMs: source.now.getTime(), firstSeenMs: this.taintFirstSeen };
-    const interpreter = fleetInterpreter(source.fleet);
     const failover = failoverStep(source.fleet, memo, (fleet) => scheduleFleet(fleet, { explain: false, interpreter }), clock);
     const render = failover.changed ? timed(telemetry, 'render', () => renderFleet(source.fleet, failover.decisions, { cache: memo.render.cache, interpreter })) : memo.render;
     this.failoverDueAt = failover.nextDueAtMs;

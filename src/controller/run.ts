@@ -16,7 +16,8 @@ export interface RunOptions {
   reconciler: Reconciler;
   /** Watch the objects Flotilla applied and reconcile when one changes (default true). */
   watchClusters?: boolean;
-  repo: FleetRepository;
+  /** Only what --watch needs: where the local repository's refs are. */
+  repo: Pick<FleetRepository, 'isRemote' | 'gitdir'>;
   intervalMs: number;
   /** How often each cluster's `/readyz` is checked between passes (0: only at passes). */
   probeIntervalMs?: number;

@@ -63,14 +63,14 @@ describe('waking up for recorded thresholds', () => {
 
 describe('the controller loop', () => {
   it('runs a pass as soon as a cluster stops answering, long before the poll interval', async () => {
-    const { reconciler, connector, repo } = setup({ ms: Date.now() });
+    const { reconciler, connector } = setup({ ms: Date.now() });
     const abort = new AbortController();
     const passes: PassReport[] = [];
     let failed: (() => void) | undefined;
     const sawFailure = new Promise<void>((r) => (failed = r));
     const loop = runController({
       reconciler,
-      repo: repo as never,
+      repo: { isRemote: false, gitdir: '' },
       intervalMs: 3_600_000,
       probeIntervalMs: 20,
       watchClusters: false,

@@ -5,6 +5,7 @@
 import { DEFAULT_GRACEFUL_EVICTION_TIMEOUT_SECONDS, type GracefulEvictionTask } from '../model/eviction.js';
 import type { HealthStatus } from '../model/fleet.js';
 import { parseTime } from './time.js';
+import { wholeSecondTimestamp } from '../model/time.js';
 
 export type SettleReason = 'DeletionConfirmed' | 'PurgeDirectly' | 'GracePeriodExpired' | 'HealthyElsewhere';
 
@@ -40,7 +41,7 @@ export function settleEvictionTasks(tasks: readonly GracefulEvictionTask[], opti
   let nextSettleAtMs: number | null = null;
   for (const given of tasks) {
     const createdMs = parseTime(given.creationTimestamp);
-    const task = createdMs === undefined ? { ...given, creationTimestamp: new Date(options.nowMs).toISOString().replace(/\.\d+Z$/, 'Z') } : given;
+    const task = createdMs === undefined ? { ...given, creationTimestamp: wholeSecondTimestamp(options.nowMs) } : given;
     const startMs = createdMs ?? options.nowMs;
     const expiresAtMs = startMs + (task.gracePeriodSeconds ?? timeoutSeconds) * 1000;
     const verdict = assess(task, expiresAtMs, options);

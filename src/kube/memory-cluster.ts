@@ -16,6 +16,7 @@ import { apiError, noKindError, unreachableError } from './errors.js';
 import { builtinResources, crdResources } from './memory-resources.js';
 import { conflictMessage, decodePath, findConflicts, formatPath, managedFieldsOf, mergeApply, recordUpdate, type Ownership } from './memory-ssa.js';
 import { parseFieldSelector, parseLabelSelector, type ObjectPredicate } from './selectors.js';
+import { wholeSecondTimestamp } from '../model/time.js';
 
 export type ClusterVerb = 'get' | 'list' | 'watch' | 'apply' | 'delete' | 'discovery' | 'readiness' | 'version';
 
@@ -505,7 +506,7 @@ export class MemoryCluster implements ClusterApi {
   }
 
   private timestamp(): string {
-    return this.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    return wholeSecondTimestamp(this.now());
   }
 }
 

@@ -8,4 +8,5 @@ export * from './placement.js';
 export * from './eviction.js';
 export * from './constants.js';
 export * from './quantity.js';
+export * from './time.js';
 export * from './interpreters.js';
