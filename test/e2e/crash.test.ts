@@ -113,15 +113,21 @@ describe('a controller killed at random points of its passes', () => {
 
     // Restart for good: passes until the cluster holds exactly the desired objects and a pass leaves it as is.
     const want = [...desired].map(cmName).sort();
+    // What the last attempt left, so a timeout says why (exit code, and which objects differ).
+    let last = 'no attempt';
     await pollUntil(
       'the fleet converges after the crashes',
       async () => {
         const code = await exited(controller('--once'));
-        return code === 0 && JSON.stringify(await managedConfigMaps()) === JSON.stringify(want) ? true : undefined;
+        const have = await managedConfigMaps();
+        last = `exit ${code}; extra ${have.filter((n) => !want.includes(n)).join(',') || 'none'}; missing ${want.filter((n) => !have.includes(n)).join(',') || 'none'}`;
+        return code === 0 && JSON.stringify(have) === JSON.stringify(want) ? true : undefined;
       },
       120_000,
       0,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message} (last attempt: ${last})`);
+    });
     expect(await managedConfigMaps()).toEqual(want);
     // No wrongly deleted object: someone else's object is untouched.
     expect((await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: NAMESPACE, name: 'not-flotillas' }))?.data).toEqual({ owner: 'someone else' });
