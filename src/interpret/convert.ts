@@ -3,7 +3,8 @@
  * vanish on the way in (map keys absent, arrays compacted); on the way out an empty table is `[]`, a table whose
  * keys are 1..n is an array, a table of string keys an object, anything else an error.
  */
-import type { Fengari, LuaState, LuaString } from './fengari.js';
+import { fengariInternals, type Fengari, type LuaInternString, type LuaState, type LuaString, type LuaTable, type LuaTValue } from './fengari.js';
+import { LazyTables, setOwn } from './lazy-tables.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -19,8 +20,17 @@ export type LuaResult =
 
 export class LuaConverter {
   private readonly keys = new Map<string, LuaString>();
+  readonly lazy: LazyTables;
+  private readonly internals = fengariInternals();
 
-  constructor(private readonly api: Fengari) {}
+  constructor(private readonly api: Fengari) {
+    this.lazy = new LazyTables(api, this.internals);
+  }
+
+  /** Pushes the Lua string `name`, shared between calls (a table key made once is hashed once). */
+  pushKey(L: LuaState, name: string): void {
+    this.internals.pushString(L, this.lazy.string(L, name));
+  }
 
   /** Lua string for a JSON key, cached: the same few hundred keys recur in every object. */
   key(s: string): LuaString {
@@ -38,38 +48,15 @@ export class LuaConverter {
     else if (typeof value === 'boolean') lua.lua_pushboolean(L, value);
     else if (typeof value === 'number') lua.lua_pushnumber(L, value);
     else if (typeof value === 'string') lua.lua_pushstring(L, this.api.to_luastring(value));
-    else if (Array.isArray(value)) this.pushArray(L, value);
-    else if (typeof value === 'object') this.pushObject(L, value as Record<string, unknown>);
+    else if (typeof value === 'object') this.lazy.push(L, value);
     else lua.lua_pushnil(L);
   }
 
-  private pushArray(L: LuaState, items: unknown[]): void {
-    const { lua } = this.api;
-    this.api.lauxlib.luaL_checkstack(L, 3, null);
-    lua.lua_createtable(L, items.length, 0);
-    let i = 0;
-    for (const item of items) {
-      if (item === null || item === undefined) continue;
-      this.push(L, item);
-      lua.lua_rawseti(L, -2, ++i);
-    }
-  }
-
-  private pushObject(L: LuaState, obj: Record<string, unknown>): void {
-    const { lua } = this.api;
-    this.api.lauxlib.luaL_checkstack(L, 3, null);
-    lua.lua_createtable(L, 0, 0);
-    for (const k of Object.keys(obj)) {
-      const v = obj[k];
-      if (v === null || v === undefined) continue;
-      lua.lua_pushstring(L, this.key(k));
-      this.push(L, v);
-      lua.lua_rawset(L, -3);
-    }
-  }
-
-  /** The value at `idx` as the operations see it; tables are encoded to JSON (errors kept, not thrown). */
-  read(L: LuaState, idx: number): LuaResult {
+  /**
+   * The value at `idx` as the operations see it; tables are encoded to JSON (errors kept, not thrown).
+   * `readOnly`: the caller neither keeps nor changes the value, so an untouched argument may be shared.
+   */
+  read(L: LuaState, idx: number, readOnly = false): LuaResult {
     const { lua } = this.api;
     switch (lua.lua_type(L, idx)) {
       case lua.LUA_TNIL:
@@ -82,7 +69,9 @@ export class LuaConverter {
         return { type: 'string', value: lua.lua_tojsstring(L, idx) };
       case lua.LUA_TTABLE:
         try {
-          return { type: 'table', value: this.encodeTable(L, lua.lua_absindex(L, idx), new Set()) };
+          const table = lua.lua_topointer(L, idx) as LuaTable;
+          const untouched = this.lazy.untouchedValue(table, readOnly);
+          return { type: 'table', value: untouched ?? this.encodeTable(table, new Set()) };
         } catch (e) {
           if (e instanceof JsonEncodeError) return { type: 'table', encodeError: e.message };
           throw e;
@@ -94,48 +83,47 @@ export class LuaConverter {
     }
   }
 
-  /** gopher-json Encode of the value at `idx` (absolute index), throwing JsonEncodeError. */
-  encode(L: LuaState, idx: number, seen: Set<unknown>): JsonValue {
-    const { lua } = this.api;
-    switch (lua.lua_type(L, idx)) {
-      case lua.LUA_TNIL:
+  /** gopher-json Encode of a table entry's value, throwing JsonEncodeError. */
+  private encodeValue(tv: LuaTValue, seen: Set<unknown>): JsonValue {
+    const { types } = this.internals;
+    switch (tv.type & 0x0f) {
+      case types.nil:
         return null;
-      case lua.LUA_TBOOLEAN:
-        return lua.lua_toboolean(L, idx);
-      case lua.LUA_TNUMBER: {
-        const n = lua.lua_tonumber(L, idx);
+      case types.boolean:
+        return tv.value as boolean;
+      case types.number: {
+        const n = tv.value as number;
         if (!Number.isFinite(n)) throw new JsonEncodeError(`json: unsupported value: ${n}`);
         return n;
       }
-      case lua.LUA_TSTRING:
-        return lua.lua_tojsstring(L, idx);
-      case lua.LUA_TTABLE:
-        return this.encodeTable(L, idx, seen);
-      case lua.LUA_TFUNCTION:
+      case types.string:
+        return this.lazy.jsString(tv.value as LuaInternString);
+      case types.table:
+        return this.encodeTable(tv.value as LuaTable, seen);
+      case types.function:
         throw new JsonEncodeError('cannot encode function to JSON');
       default:
         throw new JsonEncodeError('cannot encode userdata to JSON');
     }
   }
 
-  private encodeTable(L: LuaState, idx: number, seen: Set<unknown>): JsonValue {
-    const { lua } = this.api;
-    const ptr = lua.lua_topointer(L, idx);
-    if (seen.has(ptr)) throw new JsonEncodeError('cannot encode recursively nested tables to JSON');
-    seen.add(ptr);
-    this.api.lauxlib.luaL_checkstack(L, 4, null);
+  /** Walks the table's entries directly: the stack API would turn every key back into a JS string. */
+  private encodeTable(table: LuaTable, seen: Set<unknown>): JsonValue {
+    const untouched = this.lazy.untouchedValue(table);
+    if (untouched !== undefined) return untouched;
+    if (seen.has(table)) throw new JsonEncodeError('cannot encode recursively nested tables to JSON');
+    seen.add(table);
+    const { types } = this.internals;
     const numeric = new Map<number, JsonValue>();
     const named: [string, JsonValue][] = [];
-    lua.lua_pushnil(L);
-    while (lua.lua_next(L, idx) !== 0) {
-      const keyType = lua.lua_type(L, -2);
-      const value = this.encode(L, lua.lua_absindex(L, -1), seen);
-      if (keyType === lua.LUA_TSTRING) named.push([lua.lua_tojsstring(L, -2), value]);
-      else if (keyType === lua.LUA_TNUMBER) numeric.set(lua.lua_tonumber(L, -2), value);
+    for (let e = table.f; e !== undefined; e = e.n) {
+      const value = this.encodeValue(e.value, seen);
+      const keyType = e.key.type & 0x0f;
+      if (keyType === types.string) named.push([this.lazy.jsString(e.key.value as LuaInternString), value]);
+      else if (keyType === types.number) numeric.set(e.key.value as number, value);
       else throw new JsonEncodeError('cannot encode mixed or invalid key types');
-      lua.lua_pop(L, 1);
     }
-    seen.delete(ptr);
+    seen.delete(table);
     if (named.length > 0 && numeric.size > 0) throw new JsonEncodeError('cannot encode mixed or invalid key types');
     if (named.length > 0) {
       // Go marshals map keys sorted; byte order, never the locale's.
@@ -160,25 +148,40 @@ export class JsonEncodeError extends Error {}
  */
 export function repairEmptyTables(result: JsonValue, isStruct: boolean, references: JsonValue[]): JsonValue {
   if (Array.isArray(result) && result.length === 0) return isStruct ? {} : [];
+  // Only empty arrays are repaired: most results have none, and then the references need no walk.
+  if (!hasEmptyArray(result)) return result;
   const emptyArrays = new Set<string>();
   const emptyObjects = new Set<string>();
-  for (const ref of references) collectEmptyPaths(ref, [], emptyArrays, emptyObjects);
-  return repairNode(result, [], emptyArrays, emptyObjects) ?? result;
+  for (const ref of references) collectEmptyPaths(ref, '', emptyArrays, emptyObjects);
+  // Without reference paths every empty array goes: no need to spell out paths.
+  const tracked = emptyArrays.size > 0 || emptyObjects.size > 0;
+  return repairNode(result, tracked ? '' : undefined, emptyArrays, emptyObjects) ?? result;
 }
 
-function collectEmptyPaths(node: JsonValue, path: string[], arrays: Set<string>, objects: Set<string>): void {
+function hasEmptyArray(node: JsonValue): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) return node.length === 0 || node.some(hasEmptyArray);
+  for (const key in node) if (hasEmptyArray(node[key]!)) return true;
+  return false;
+}
+
+function childPath(path: string, key: string): string {
+  return path === '' ? escapePathKey(key) : `${path}.${escapePathKey(key)}`;
+}
+
+function collectEmptyPaths(node: JsonValue, path: string, arrays: Set<string>, objects: Set<string>): void {
   if (node === null || typeof node !== 'object') return;
   const isArray = Array.isArray(node);
   for (const [key, value] of Object.entries(node)) {
-    const p = isArray ? path : [...path, escapePathKey(key)];
-    if (Array.isArray(value) && value.length === 0) arrays.add(p.join('.'));
-    else if (isPlainObject(value) && Object.keys(value).length === 0) objects.add(p.join('.'));
+    const p = isArray ? path : childPath(path, key);
+    if (Array.isArray(value) && value.length === 0) arrays.add(p);
+    else if (isPlainObject(value) && Object.keys(value).length === 0) objects.add(p);
     else collectEmptyPaths(value, p, arrays, objects);
   }
 }
 
 /** Returns the repaired node, or undefined when the node itself must be removed from its parent. */
-function repairNode(node: JsonValue, path: string[], arrays: Set<string>, objects: Set<string>): JsonValue | undefined {
+function repairNode(node: JsonValue, path: string | undefined, arrays: Set<string>, objects: Set<string>): JsonValue | undefined {
   if (node === null || typeof node !== 'object') return node;
   if (Array.isArray(node)) {
     const out: JsonValue[] = [];
@@ -190,18 +193,18 @@ function repairNode(node: JsonValue, path: string[], arrays: Set<string>, object
     return out;
   }
   const out: { [key: string]: JsonValue } = {};
-  for (const [key, value] of Object.entries(node)) {
-    const repaired = repairChild(value, [...path, escapePathKey(key)], arrays, objects);
-    if (repaired !== undefined) out[key] = repaired;
+  for (const key of Object.keys(node)) {
+    const repaired = repairChild(node[key]!, path === undefined ? undefined : childPath(path, key), arrays, objects);
+    if (repaired !== undefined) setOwn(out, key, repaired);
   }
   return out;
 }
 
-function repairChild(value: JsonValue, path: string[], arrays: Set<string>, objects: Set<string>): JsonValue | undefined {
+function repairChild(value: JsonValue, path: string | undefined, arrays: Set<string>, objects: Set<string>): JsonValue | undefined {
   if (Array.isArray(value) && value.length === 0) {
-    const p = path.join('.');
-    if (objects.has(p)) return {};
-    return arrays.has(p) ? value : undefined;
+    if (path === undefined) return undefined;
+    if (objects.has(path)) return {};
+    return arrays.has(path) ? value : undefined;
   }
   return repairNode(value, path, arrays, objects);
 }

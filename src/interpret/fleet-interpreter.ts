@@ -76,6 +76,8 @@ export function healthScriptFor(scripts: readonly HealthScript[], apiVersion: st
 
 class FleetScriptInterpreter implements ResourceInterpreter {
   private readonly fingerprints = new Map<string, string>();
+  /** Scheduling and rendering both ask for a template's replicas; templates do not change within a fleet. */
+  private readonly replicas = new WeakMap<KubeObject, ReturnType<ResourceInterpreter['getReplicas']>>();
 
   constructor(private readonly scripts: FleetInterpreters) {}
 
@@ -95,7 +97,10 @@ class FleetScriptInterpreter implements ResourceInterpreter {
   }
 
   getReplicas(obj: KubeObject) {
-    return this.run(obj, 'InterpretReplica', (s) => getReplicas(s, obj as LuaObject));
+    if (this.replicas.has(obj)) return this.replicas.get(obj);
+    const outcome = this.run(obj, 'InterpretReplica', (s) => getReplicas(s, obj as LuaObject));
+    this.replicas.set(obj, outcome);
+    return outcome;
   }
 
   reviseReplica(obj: KubeObject, desiredReplica: number) {

@@ -93,9 +93,19 @@ function containerRequests(c: Json): Json {
   return requests;
 }
 
+/** Parsed quantities by text: the same few ("100m", "1Gi") recur in every pod template. */
+const unitCache = new Map<string, bigint>();
+
 function units(name: string, q: string): bigint {
-  const value = mustParse(q).value;
-  return BigInt(name === 'cpu' ? quantityMilliValue(value) : quantityValue(value));
+  const key = name === 'cpu' ? `m${q}` : `u${q}`;
+  let n = unitCache.get(key);
+  if (n === undefined) {
+    const value = mustParse(q).value;
+    n = BigInt(name === 'cpu' ? quantityMilliValue(value) : quantityValue(value));
+    if (unitCache.size >= 10_000) unitCache.clear();
+    unitCache.set(key, n);
+  }
+  return n;
 }
 
 function podRequests(spec: Json): Json | undefined {

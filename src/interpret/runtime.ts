@@ -5,7 +5,6 @@
  * 1,000 instructions), call depth, string sizes and heap growth; a script that breaks one gets a LuaScriptError
  * and the state stays usable.
  */
-import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import { fengari, stringBudget, type Fengari, type LuaState } from './fengari.js';
 import { LuaConverter, type LuaResult } from './convert.js';
@@ -64,7 +63,7 @@ export class LuaRuntime {
   private readonly L: LuaState;
   private readonly limits: LuaLimits;
   readonly converter: LuaConverter;
-  /** sha256 of the script → registry reference of its compiled chunk. */
+  /** Script text → registry reference of its compiled chunk (a Map hashes a string once and keeps the hash). */
   private readonly chunks = new Map<string, number>();
   private deadline = 0;
   private heapStart = 0;
@@ -96,8 +95,8 @@ export class LuaRuntime {
       this.pushChunk(script);
       const env = this.pushFreshEnv();
       this.runChunk(0);
-      lua.lua_getfield(L, env, this.converter.key(name));
-      const type = lua.lua_type(L, -1);
+      this.converter.pushKey(L, name);
+      const type = lua.lua_gettable(L, env);
       if (type === lua.LUA_TNIL) throw new LuaScriptError(`not found function ${name}`, 'missing-function', undefined);
       if (type !== lua.LUA_TFUNCTION) throw new LuaScriptError(`${name} is not a function: ${typeName(this.api, type)}`, 'missing-function', undefined);
       for (const arg of args) this.converter.push(L, arg);
@@ -128,8 +127,9 @@ export class LuaRuntime {
       this.pushChunk(script);
       const env = this.pushFreshEnv();
       for (const [k, v] of Object.entries(globals)) {
+        this.converter.pushKey(L, k);
         this.converter.push(L, v);
-        lua.lua_setfield(L, env, this.converter.key(k));
+        lua.lua_rawset(L, env);
       }
       const base = lua.lua_gettop(L) - 1;
       this.runChunk(lua.LUA_MULTRET);
@@ -163,8 +163,7 @@ export class LuaRuntime {
   private pushChunk(script: string): void {
     const { lua, lauxlib } = this.api;
     const L = this.L;
-    const hash = createHash('sha256').update(script).digest('hex');
-    const ref = this.chunks.get(hash);
+    const ref = this.chunks.get(script);
     if (ref !== undefined) {
       lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
       return;
@@ -175,12 +174,12 @@ export class LuaRuntime {
     }
     if (this.chunks.size >= MAX_CACHED_CHUNKS) this.evictOldest();
     lua.lua_pushvalue(L, -1);
-    this.chunks.set(hash, lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX));
+    this.chunks.set(script, lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX));
   }
 
   private evictOldest(): void {
-    const [hash, ref] = this.chunks.entries().next().value as [string, number];
-    this.chunks.delete(hash);
+    const [script, ref] = this.chunks.entries().next().value as [string, number];
+    this.chunks.delete(script);
     // luaL_unref is not in the typed surface; overwriting the slot with nil releases the chunk.
     this.api.lua.lua_pushnil(this.L);
     this.api.lua.lua_rawseti(this.L, this.api.lua.LUA_REGISTRYINDEX, ref);
@@ -191,9 +190,11 @@ export class LuaRuntime {
     const { lua } = this.api;
     const L = this.L;
     lua.lua_createtable(L, 0, 4);
-    lua.lua_pushvalue(L, -1);
-    lua.lua_setfield(L, -2, this.converter.key('_G'));
-    lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, this.converter.key(ENV_METATABLE));
+    this.converter.pushKey(L, '_G');
+    lua.lua_pushvalue(L, -2);
+    lua.lua_rawset(L, -3);
+    this.converter.pushKey(L, ENV_METATABLE);
+    lua.lua_rawget(L, lua.LUA_REGISTRYINDEX);
     lua.lua_setmetatable(L, -2);
     // Chunk below, env on top: keep a copy of env under the chunk for the caller, hand the other to _ENV.
     lua.lua_pushvalue(L, -1);

@@ -92,6 +92,7 @@ export function installLibraries(api: Fengari, L: LuaState, flavor: LuaFlavor, c
     lauxlib.luaL_requiref(L, api.to_luastring(name), open, 1);
     lua.lua_pop(L, 1);
   }
+  converter.lazy.install(L);
   setField(api, L, 'string', 'format', jsStringFormat(api));
   setGlobal(api, L, 'tonumber', jsToNumber(api));
   setField(api, L, 'math', 'floor', jsRounding(api, Math.floor));
@@ -263,12 +264,19 @@ function jsRequire(api: Fengari, modules: Record<string, () => void>): JsFunctio
   };
 }
 
+/** The kube module: built once per state and shared by every call, as `require` caches it in Karmada's VMs. */
 function pushKube(api: Fengari, L: LuaState, converter: LuaConverter): void {
-  api.lua.lua_createtable(L, 0, 4);
+  const { lua } = api;
+  const registryKey = api.to_luastring('flotilla.kube');
+  if (lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, registryKey) === lua.LUA_TTABLE) return;
+  lua.lua_pop(L, 1);
+  lua.lua_createtable(L, 0, 4);
   for (const [name, fn] of Object.entries(KUBE_FUNCTIONS)) {
-    api.lua.lua_pushjsfunction(L, kubeFunction(api, converter, fn));
-    api.lua.lua_setfield(L, -2, api.to_luastring(name));
+    lua.lua_pushjsfunction(L, kubeFunction(api, converter, fn));
+    lua.lua_setfield(L, -2, api.to_luastring(name));
   }
+  lua.lua_pushvalue(L, -1);
+  lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, registryKey);
 }
 
 /** Adapts a kube library function over JSON values to a Lua function: errors become Lua errors. */
@@ -277,7 +285,7 @@ function kubeFunction(api: Fengari, converter: LuaConverter, fn: (args: KubeArg[
   return (L) => {
     const args: KubeArg[] = [];
     for (let i = 1; i <= lua.lua_gettop(L); i++) {
-      const r = converter.read(L, i);
+      const r = converter.read(L, i, true);
       if (r.type === 'table' && r.encodeError !== undefined) return raise(api, L, r.encodeError);
       args.push(r.type === 'nil' ? { type: 'nil' } : r.type === 'table' || r.type === 'string' || r.type === 'number' || r.type === 'boolean' ? { type: r.type, value: r.value } : { type: r.type });
     }
