@@ -120,7 +120,13 @@ async function inspectUnchanged(client: ClusterApi, unchanged: DesiredObject[], 
             return;
           }
           if (!rules.detectDrift) return;
-          const drift = detectDrift(found, await client.apply(d.object, { dryRun: true }));
+          // What Flotilla would apply: with a Retain script, the fields it keeps from the member are not drift.
+          const intended = rules.retain?.applies(d.object) ? rules.retain.retain(d.object, found) : { object: d.object };
+          if ('error' in intended) {
+            notes.set(key, { message: intended.error });
+            return;
+          }
+          const drift = detectDrift(found, await client.apply(intended.object, { dryRun: true }));
           if (!drift.drifted) return;
           const paths = drift.changes.map((c) => c.path).slice(0, 5).join(', ') + (drift.changes.length > 5 ? ', …' : '');
           if (rules.driftReportOnly(key)) {

@@ -266,6 +266,35 @@ describe('Reconciler with in-memory clusters', () => {
     expect(repo.read('status/placements/shop/configmap-r.yaml')).toMatch(/drift: true/);
   });
 
+  it('does not take fields a Retain script keeps from the member for drift, and corrects the others', async () => {
+    const files = fleet({ configMaps: ['a'] });
+    // The template sets the field too: server-side apply alone would take it back from the member every pass.
+    files['workloads/a.yaml'] = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ${NS}}\ndata: {value: v1, owner: fleet-team}\n`;
+    files['interpreters/configmaps.yaml'] = `apiVersion: config.karmada.io/v1alpha1
+kind: ResourceInterpreterCustomization
+metadata: {name: keep-owner}
+spec:
+  target: {apiVersion: v1, kind: ConfigMap}
+  customizations:
+    retention:
+      luaScript: |
+        function Retain(desired, observed)
+          if observed.data ~= nil and observed.data.owner ~= nil then desired.data.owner = observed.data.owner end
+          return desired
+        end
+`;
+    const { reconciler, member } = setup(files, ['member1']);
+    await reconciler.reconcileOnce();
+    member('member1').edit(cm('a'), (o) => void (o.data = { value: 'v1', owner: 'member-team' }), 'kubectl-edit');
+    const quiet = await reconciler.reconcileOnce();
+    expect(quiet.clusters[0]!.changeSet!.entries.find((e) => e.ref.name === 'a')).toEqual(expect.objectContaining({ action: 'unchanged' }));
+    expect(member('member1').peek(cm('a'))?.data).toEqual({ value: 'v1', owner: 'member-team' });
+    member('member1').edit(cm('a'), (o) => void (o.data = { value: 'hand-edited', owner: 'member-team' }), 'kubectl-edit');
+    const corrected = await reconciler.reconcileOnce();
+    expect(corrected.clusters[0]!.changeSet!.entries.find((e) => e.ref.name === 'a')).toMatchObject({ action: 'configured', message: expect.stringMatching(/^drift at .*value.* corrected/) });
+    expect(member('member1').peek(cm('a'))?.data).toEqual({ value: 'v1', owner: 'member-team' });
+  });
+
   it('leaves the objects of a template whose policy is gone in place, pass after pass', async () => {
     const { repo, reconciler, member } = setup(fleet(), ['member1']);
     await reconciler.reconcileOnce();
