@@ -63,7 +63,9 @@ export function registerPlanCommand(program: Command): void {
     .addOption(new Option('-o, --output <format>', 'text, json or markdown (a pull-request comment)').choices(['text', 'json', 'markdown'] as const).default('text' as const))
     .action(async (opts, cmd) => {
       const sides = await readPlanSides(opts.repo, opts.base, opts.head);
-      const plan = planFleetChange(sides.base, sides.head, { pruneRefusal: controllerPruneRefusal });
+      const { fleetInterpreter, luaScriptChecker } = await import('../interpret/fleet-interpreter.js');
+      const scripts = { check: luaScriptChecker(), interpreterFor: fleetInterpreter };
+      const plan = planFleetChange(sides.base, sides.head, { pruneRefusal: controllerPruneRefusal, scripts });
       console.log(formatPlan(plan, opts.output));
       if (plan.errors.length > 0) setExitCode(cmd, 1);
     });

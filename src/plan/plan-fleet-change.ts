@@ -13,7 +13,7 @@ import { IMPLICIT_SOURCE } from '../model/constants.js';
 import { heldResources, manifestYamlWriter, renderFleet, type HeldResources, type RenderedObject, type RenderResult } from '../render/index.js';
 import { scheduleFleet } from '../schedule/index.js';
 import { objectDiff } from './diff.js';
-import type { ClusterChange, PlacementChange, PlanOptions, PlanResult, PlanSide, PlanWarning } from './types.js';
+import type { ClusterChange, PlacementChange, PlanOptions, PlanResult, PlanScripts, PlanSide, PlanWarning } from './types.js';
 
 const INVENTORY_DIR = 'status/inventory/';
 
@@ -25,11 +25,13 @@ interface Evaluated {
   held: HeldResources;
 }
 
-function evaluate(side: PlanSide, parseCache: ParseCache, previous?: RenderResult): Evaluated {
-  const fleet = loadFleet([...side.files], { parseCache });
-  const { decisions, errors } = scheduleFleet(fleet, { explain: false });
-  // The other side's renderings are reused where template, policy and cluster are unchanged.
-  const render = renderFleet(fleet, decisions, previous ? { cache: previous.cache } : {});
+function evaluate(side: PlanSide, parseCache: ParseCache, scripts: PlanScripts | undefined, previous?: RenderResult): Evaluated {
+  const fleet = loadFleet([...side.files], { parseCache, ...(scripts ? { checkScripts: scripts.check } : {}) });
+  const interpreter = scripts?.interpreterFor(fleet);
+  const { decisions, errors } = scheduleFleet(fleet, { explain: false, ...(interpreter ? { interpreter } : {}) });
+  // The other side's renderings are reused where template, policy and cluster are unchanged (a revision's
+  // cache key names the ReviseReplica script it ran, so a changed script renders again).
+  const render = renderFleet(fleet, decisions, { ...(previous ? { cache: previous.cache } : {}), ...(interpreter ? { interpreter } : {}) });
   fleet.errors.push(...errors, ...render.problems);
   return { fleet, decisions, render, held: heldResources(fleet, decisions, render) };
 }
@@ -37,8 +39,8 @@ function evaluate(side: PlanSide, parseCache: ParseCache, previous?: RenderResul
 export function planFleetChange(base: PlanSide, head: PlanSide, options: PlanOptions = {}): PlanResult {
   // Most files are the same on both sides: each is parsed once.
   const parseCache = new ParseCache();
-  const before = evaluate(base, parseCache);
-  const after = evaluate(head, parseCache, before.render);
+  const before = evaluate(base, parseCache, options.scripts);
+  const after = evaluate(head, parseCache, options.scripts, before.render);
   const clusters = compareClusters(before.render, after.render, (cluster) => after.held.on(cluster));
   return {
     base: base.revision,

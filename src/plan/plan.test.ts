@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { controllerPruneRefusal } from '../cli/plan.js';
 import { fleetFile } from '../load/testing.js';
+import { fleetInterpreter, luaScriptChecker } from '../interpret/fleet-interpreter.js';
 import { formatPlanMarkdown, formatPlanText, planFleetChange, planJson, replicaMoves, type PlanResult, type PlanSide } from './index.js';
 
 const cluster = (name: string, region: string) =>
@@ -206,5 +207,38 @@ describe('formatPlanMarkdown', () => {
   it('uses a longer fence when a diff contains one', () => {
     const md = formatPlanMarkdown(plan({ ...BASE, 'workloads/fence.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: f, namespace: shop}\ndata:\n  a: |\n    ```\n    x\n' }));
     expect(md).toContain('````diff\n');
+  });
+});
+
+describe('planFleetChange with the fleet scripts', () => {
+  const scripts = { check: luaScriptChecker(), interpreterFor: fleetInterpreter };
+  const nests = (eggsScript: string, size = 4) => ({
+    ...BASE,
+    'workloads/nest.yaml': `apiVersion: birds.example.com/v1\nkind: Nest\nmetadata: {name: big, namespace: shop}\nspec: {eggs: ${size}}\n`,
+    'policies/nests.yaml':
+      'apiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {name: nests, namespace: shop}\nspec:\n  resourceSelectors:\n    - {apiVersion: birds.example.com/v1, kind: Nest}\n' +
+      '  placement:\n    clusterAffinity: {clusterNames: [member1, member2]}\n    replicaScheduling: {replicaSchedulingType: Divided, replicaDivisionPreference: Weighted}\n',
+    'interpreters/nest.yaml':
+      'apiVersion: config.karmada.io/v1alpha1\nkind: ResourceInterpreterCustomization\nmetadata: {name: nest}\nspec:\n  target: {apiVersion: birds.example.com/v1, kind: Nest}\n  customizations:\n' +
+      `    replicaResource:\n      luaScript: |\n        function GetReplicas(obj)\n          return ${eggsScript}\n        end\n` +
+      '    replicaRevision:\n      luaScript: |\n        function ReviseReplica(obj, n)\n          obj.spec.eggs = n\n          return obj\n        end\n',
+  });
+  const planWithScripts = (head: Record<string, string>, base: Record<string, string>) =>
+    planFleetChange(side('a'.repeat(40), base), side('WORKTREE', head), { pruneRefusal: controllerPruneRefusal, scripts });
+
+  it('shows what a changed replica script does to placements and rendered objects', () => {
+    const p = planWithScripts(nests('obj.spec.eggs * 2'), nests('obj.spec.eggs'));
+    expect(p.errors).toEqual([]);
+    expect(p.placements.map((c) => [c.resource.name, c.before.map((x) => x.replicas), c.after.map((x) => x.replicas)])).toEqual([['big', [2, 2], [4, 4]]]);
+    expect(p.clusters.map((c) => [c.name, names(c.changed)])).toEqual([
+      ['member1', ['Nest/big']],
+      ['member2', ['Nest/big']],
+    ]);
+    expect(p.clusters[0]!.diffs[0]!.diff).toMatch(/-\s+eggs: 2\n\+\s+eggs: 4/);
+  });
+
+  it('reports a broken script of the head at its file and line', () => {
+    const p = planWithScripts(nests('obj.spec.eggs +'), nests('obj.spec.eggs'));
+    expect(p.errors).toContainEqual(expect.objectContaining({ file: 'interpreters/nest.yaml', line: 11, message: "replicaResource: unexpected symbol near 'end'" }));
   });
 });

@@ -1,5 +1,6 @@
 /** What merging one revision of the fleet into another would change: the data every plan output is made from. */
-import type { FleetFile, PlacementCluster } from '../model/fleet.js';
+import type { Fleet, FleetFile, PlacementCluster } from '../model/fleet.js';
+import type { ResourceInterpreter, ScriptChecker } from '../model/interpreters.js';
 import type { KubeObject } from '../model/kube.js';
 import type { Problem } from '../model/problem.js';
 import type { ObjectRef } from '../model/refs.js';
@@ -88,4 +89,14 @@ export interface PlanOptions {
    * lives with apply, which this pure folder may not import; without it no prune warnings are given.
    */
   pruneRefusal?: (input: PruneCheckInput) => string | undefined;
+  /**
+   * The fleet's Lua scripts (interpreters/, health/), injected for the same reason: the Lua VM is not pure. Each
+   * side is planned with its own scripts, so a pull request that changes a script shows what the change does.
+   */
+  scripts?: PlanScripts;
+}
+
+export interface PlanScripts {
+  check: ScriptChecker;
+  interpreterFor(fleet: Fleet): ResourceInterpreter;
 }
