@@ -83,6 +83,7 @@ async function startFleet(prefix: string, files: Record<string, string>): Promis
     files,
     reconciler: { clusterFailureThresholdMs: FAILURE_THRESHOLD_MS, clusterSuccessThresholdMs: 0 },
     probeIntervalMs: 1_000,
+    readyFirst: { members: inject('members'), timeoutMs: 60_000 },
   });
   return fleet;
 }

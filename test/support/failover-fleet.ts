@@ -58,6 +58,12 @@ export interface FailoverFleetOptions {
   reconciler?: Partial<ReconcilerOptions>;
   /** `flotilla run --cluster-probe-interval`. */
   probeIntervalMs: number;
+  /**
+   * Commit the scenario's files only once the controller has recorded these members Ready. A member restarted by
+   * an earlier scenario can answer the test before the new controller's first probe finds it Ready, and a Divided
+   * placement made around it would never move back by itself.
+   */
+  readyFirst?: { members: readonly string[]; timeoutMs: number };
   /** `flotilla run --interval`: also how soon a pushed commit is noticed. */
   intervalMs?: number;
 }
@@ -87,7 +93,7 @@ export async function startFailoverFleet(opts: FailoverFleetOptions): Promise<Fa
     cpSync(join(TEMPLATE_DIR, 'fleet.yaml'), join(remote.work, 'fleet.yaml'));
     cpSync(join(TEMPLATE_DIR, 'policies', 'taints.yaml'), join(remote.work, 'policies', 'taints.yaml'));
   });
-  remote.commit('scenario', opts.files);
+  if (!opts.readyFirst) remote.commit('scenario', opts.files);
   const { reconciler, repo, connector } = await controllerFor(remote, opts.kubeconfig, opts.reconciler ?? {});
   const passes: PassReport[] = [];
   let abort: AbortController | undefined;
@@ -110,7 +116,7 @@ export async function startFailoverFleet(opts: FailoverFleetOptions): Promise<Fa
     }
   };
   resume();
-  return {
+  const fleet: FailoverFleet = {
     remote,
     passes,
     pause,
@@ -143,6 +149,16 @@ export async function startFailoverFleet(opts: FailoverFleetOptions): Promise<Fa
       await remote.close();
     },
   };
+  if (opts.readyFirst) {
+    try {
+      for (const m of opts.readyFirst.members) await recordedReady(fleet, m, opts.readyFirst.timeoutMs);
+      await fleet.commit('scenario', opts.files);
+    } catch (err) {
+      await fleet.close();
+      throw err;
+    }
+  }
+  return fleet;
 }
 
 export const deploymentPlacementPath = (namespace: string, name: string): string => placementPath({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name } satisfies ObjectRef);
