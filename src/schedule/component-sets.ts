@@ -8,7 +8,7 @@ import type { ResourceInterpreter } from '../model/interpreters.js';
 import type { Placement } from '../model/karmada.js';
 import type { Problem } from '../model/problem.js';
 import { asPlainObject } from '../util/json.js';
-import type { ClusterCapacity, ReplicaEstimate } from './estimate.js';
+import { fitByResources, type ClusterCapacity, type ReplicaEstimate } from './estimate.js';
 import { resourceListRequests, type PodRequests } from './replicas.js';
 
 export interface ComponentRequests {
@@ -80,18 +80,5 @@ export function estimateComponentSets(capacity: ClusterCapacity, components: rea
   const podsPerSet = components.reduce((sum, c) => sum + c.replicas, 0);
   // A set without pods takes nothing: the free pod count stands, as in Karmada.
   if (podsPerSet <= 0) return { replicas: capacity.allowedPods, limitedBy: 'pods' };
-  let sets = Math.floor(capacity.allowedPods / podsPerSet);
-  let limitedBy = 'pods';
-  for (const [name, request] of perSetRequests(components)) {
-    if (request <= 0) continue;
-    const free = capacity.free.get(name);
-    if (free === undefined) return { replicas: 0, limitedBy: `${name} not reported as allocatable` };
-    if (free <= 0) return { replicas: 0, limitedBy: name };
-    const fit = Math.floor(free / request);
-    if (fit < sets) {
-      sets = fit;
-      limitedBy = name;
-    }
-  }
-  return { replicas: sets, limitedBy };
+  return fitByResources(capacity, perSetRequests(components), { replicas: Math.floor(capacity.allowedPods / podsPerSet), limitedBy: 'pods' });
 }
