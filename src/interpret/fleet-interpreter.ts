@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { KubeObject } from '../model/kube.js';
 import {
   emptyInterpreters,
+  type Component,
   interpreterKey,
   OPERATIONS,
   type FleetInterpreters,
@@ -23,6 +24,7 @@ import { scriptProblem } from './customization.js';
 import { argoRuntime, healthOrThrow } from './argo-health.js';
 import {
   aggregateStatus,
+  getComponents,
   getDependencies,
   getReplicas,
   interpretHealth,
@@ -133,6 +135,10 @@ class FleetScriptInterpreter implements ResourceInterpreter {
       lists.push(outcome.value);
     }
     return { value: mergeDependencies(lists) };
+  }
+
+  getComponents(obj: KubeObject): ReturnType<ResourceInterpreter['getComponents']> {
+    return this.run(obj, 'InterpretComponent', (s) => getComponents(s, obj as LuaObject) as Component[]);
   }
 
   luaHealth(observed: KubeObject): ReturnType<ResourceInterpreter['luaHealth']> {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadFleet } from '../load/index.js';
 import type { Fleet } from '../model/fleet.js';
 import type { KubeObject } from '../model/kube.js';
-import { scheduleFleet } from '../schedule/index.js';
+import { formatExplanation, scheduleFleet } from '../schedule/index.js';
 import { renderFleet } from '../render/index.js';
 import { aggregateStatus, assessHealth } from '../health/index.js';
 import { fleetInterpreter, healthScriptFor, luaScriptChecker } from './fleet-interpreter.js';
@@ -53,9 +53,10 @@ spec:
 `;
 
 function fleetOf(files: Record<string, string>, check = true): Fleet {
-  const all = [...CLUSTERS, { path: 'policies/nests.yaml', text: POLICY }, ...Object.entries(files).map(([path, text]) => ({ path, text }))];
+  // A file given here replaces the default at the same path (the policy, say).
+  const all = new Map([...CLUSTERS.map((c) => [c.path, c.text] as const), ['policies/nests.yaml', POLICY], ...Object.entries(files)]);
   return loadFleet(
-    all.map((f) => ({ path: f.path, content: enc.encode(f.text) })),
+    [...all].map(([path, text]) => ({ path, content: enc.encode(text) })),
     check ? { checkScripts: luaScriptChecker() } : {},
   );
 }
@@ -128,6 +129,63 @@ end`;
     expect(byName.get('straw')).toEqual(['m1', 'm2']);
     expect(byName.get('twig')).toEqual(['m1', 'm2']);
     expect(byName.get('leaf')).toEqual([]);
+  });
+});
+
+describe('components (InterpretComponent)', () => {
+  // A made-up two-component kind: one keeper (1 cpu) and `spec.eggs` hatchers (1 cpu, 1Gi each).
+  const COMPONENTS = `function GetComponents(obj)
+  return {
+    {name = "keeper", replicas = 1, replicaRequirements = {resourceRequest = {cpu = "1"}}},
+    {name = "hatcher", replicas = obj.spec.eggs, replicaRequirements = {resourceRequest = {cpu = "1", memory = "1Gi"}}},
+  }
+end`;
+  const statusFile = (name: string, cpu: string) => `apiVersion: flotilla.dev/v1alpha1
+kind: ClusterStatus
+metadata: {name: ${name}}
+status:
+  resourceSummary:
+    allocatable: {cpu: "${cpu}", memory: 64Gi, pods: "100"}
+`;
+  const ONE_CLUSTER = POLICY.replace('    replicaScheduling: {replicaSchedulingType: Divided, replicaDivisionPreference: Weighted}\n', '    spreadConstraints: [{spreadByField: cluster, minGroups: 1, maxGroups: 1}]\n');
+  // m1 sorts first and holds 3 of the 4 cpu a set needs; only m2 holds the whole set.
+  const files = (policy: string, script = COMPONENTS) => ({
+    'interpreters/nest.yaml': customization('nest', { componentResource: script }),
+    'workloads/nests.yaml': nest('a', 3),
+    'policies/nests.yaml': policy,
+    'status/clusters/m1.yaml': statusFile('m1', '3'),
+    'status/clusters/m2.yaml': statusFile('m2', '8'),
+  });
+
+  it('places the whole set on the one cluster with room for every component', () => {
+    const fleet = fleetOf(files(ONE_CLUSTER));
+    expect(fleet.errors).toEqual([]);
+    const result = scheduleFleet(fleet, { interpreter: fleetInterpreter(fleet) });
+    expect(result.errors).toEqual([]);
+    expect(result.decisions[0]!.clusters.map((c) => c.name)).toEqual(['m2']);
+    const explanation = [...result.explanations.values()][0]!;
+    expect(explanation.terms[0]!.ranking.map((r) => [r.name, r.estimatedReplicas, r.limitedBy])).toEqual([
+      ['m2', 2, 'cpu'],
+      ['m1', 0, 'cpu'],
+    ]);
+    expect(explanation.replicas!.components).toMatchObject({ estimatedInSets: true, perSet: { cpu: '4000m', memory: String(3 * 1024 ** 3) } });
+    expect(formatExplanation(explanation)).toContain(`  hatcher: 3 replica(s), each requesting cpu=1000m, memory=${1024 ** 3}`);
+    // Without the script the Nest has no replicas and is not estimated: the first cluster by name wins.
+    expect(scheduleFleet(fleetOf(files(ONE_CLUSTER, ''), false)).decisions[0]!.clusters.map((c) => c.name)).toEqual(['m1']);
+  });
+
+  it('leaves the estimate alone for a placement that may use several clusters, and says so', () => {
+    const fleet = fleetOf(files(POLICY));
+    const result = scheduleFleet(fleet, { interpreter: fleetInterpreter(fleet) });
+    expect(result.decisions[0]!.clusters.map((c) => c.name)).toEqual(['m1', 'm2']);
+    expect([...result.explanations.values()][0]!.replicas!.components).toMatchObject({ estimatedInSets: false, note: expect.stringMatching(/^not used: /) });
+  });
+
+  it('keeps the previous placement when GetComponents fails, with the Problem at the script', () => {
+    const fleet = fleetOf(files(ONE_CLUSTER, 'function GetComponents(obj)\n  return obj.spec.eggs.count\nend'));
+    const result = scheduleFleet(fleet, { interpreter: fleetInterpreter(fleet) });
+    expect(result.decisions[0]).toMatchObject({ scheduled: false, reason: 'Unschedulable', clusters: [] });
+    expect(result.errors).toEqual([expect.objectContaining({ file: 'interpreters/nest.yaml', line: 11, message: expect.stringMatching(/^GetComponents: /) })]);
   });
 });
 

@@ -70,6 +70,14 @@ export interface ReplicaRequirements {
   priorityClassName?: string;
 }
 
+/** One component of a multi-component workload, as GetComponents returns it (Karmada's work/v1alpha2 Component). */
+export interface Component {
+  name: string;
+  /** Replicas of this component in one complete set of the workload. */
+  replicas: number;
+  replicaRequirements?: ReplicaRequirements;
+}
+
 export interface DependentObjectReference {
   apiVersion: string;
   kind: string;
@@ -105,6 +113,8 @@ export interface ResourceInterpreter {
   aggregateStatus(desired: KubeObject, items: AggregatedStatusItem[]): ScriptOutcome<KubeObject> | undefined;
   interpretHealth(observed: KubeObject): ScriptOutcome<boolean> | undefined;
   getDependencies(obj: KubeObject): ScriptOutcome<DependentObjectReference[]> | undefined;
+  /** InterpretComponent: the workload's components, each with its replicas and per-replica requirements. */
+  getComponents(obj: KubeObject): ScriptOutcome<Component[]> | undefined;
   /** Argo CD's health.lua for the object's group and kind; status "" means the script returned nothing usable. */
   luaHealth(observed: KubeObject): ScriptOutcome<{ status: string; message: string }> | undefined;
 }

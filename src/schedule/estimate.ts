@@ -66,10 +66,18 @@ export interface ReplicaEstimate {
  */
 export function estimateAvailableReplicas(capacity: ClusterCapacity, requests: PodRequests): ReplicaEstimate {
   if (capacity.missing !== null) return { replicas: 0, limitedBy: capacity.missing };
-  let replicas = capacity.allowedPods;
-  let limitedBy = 'pods';
-  if (replicas <= 0) return { replicas: 0, limitedBy: 'pods' };
-  for (const [name, request] of requests.amounts) {
+  if (capacity.allowedPods <= 0) return { replicas: 0, limitedBy: 'pods' };
+  return fitByResources(capacity, requests.amounts, { replicas: capacity.allowedPods, limitedBy: 'pods' });
+}
+
+/**
+ * Lowers an upper bound to what fits of each requested resource: floor(free / request). A requested resource the
+ * cluster does not report, or has used up, fits nothing.
+ */
+export function fitByResources(capacity: ClusterCapacity, requests: ReadonlyMap<string, number>, bound: ReplicaEstimate): ReplicaEstimate {
+  let { replicas, limitedBy } = bound;
+  for (const [name, request] of requests) {
+    if (request <= 0) continue;
     const free = capacity.free.get(name);
     if (free === undefined) return { replicas: 0, limitedBy: `${name} not reported as allocatable` };
     if (free <= 0) return { replicas: 0, limitedBy: name };

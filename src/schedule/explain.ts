@@ -4,7 +4,7 @@ import { formatRef } from '../model/refs.js';
 import { formatPolicyRef } from '../match/claim.js';
 import { UNLIMITED_REPLICAS } from './estimate.js';
 import { formatToleration } from './taints.js';
-import type { ConsideredToleration, DivisionExplanation, EvictionExplanation, PlacementExplanation, RankedCluster, SelectionExplanation, TermAttempt } from './types.js';
+import type { ComponentExplanation, ConsideredToleration, DivisionExplanation, EvictionExplanation, PlacementExplanation, RankedCluster, SelectionExplanation, TermAttempt } from './types.js';
 
 function clusterList(clusters: readonly PlacementCluster[]): string {
   return clusters.length === 0 ? 'none' : clusters.map((c) => `${c.name}=${c.replicas}`).join(', ');
@@ -21,6 +21,17 @@ function rankedLine(c: RankedCluster, position: number, selected: ReadonlySet<st
   parts.push(selected.has(c.name) ? 'selected' : 'not selected');
   if (c.keptByPreviousPlacement.length > 0) parts.push(`[already placed here, so ${c.keptByPreviousPlacement.join(' and ')} does not apply]`);
   return parts.join('  ');
+}
+
+function requestList(requests: Record<string, string>): string {
+  return Object.entries(requests).map(([k, v]) => `${k}=${v}`).join(', ') || 'none';
+}
+
+function componentLines(c: ComponentExplanation): string[] {
+  const lines = [`components (GetComponents): ${c.note}`];
+  for (const part of c.components) lines.push(`  ${part.name}: ${part.replicas} replica(s), each requesting ${requestList(part.requests)}`);
+  lines.push(`  one set requests ${requestList(c.perSet)}${c.estimatedInSets ? '; "available" below counts complete sets' : ''}`);
+  return lines;
 }
 
 function selectionLines(s: SelectionExplanation): string[] {
@@ -107,8 +118,8 @@ export function formatExplanation(e: PlacementExplanation): string {
     out.push('previous placement: none');
   }
   if (e.replicas) {
-    const requests = Object.entries(e.replicas.requests).map(([k, v]) => `${k}=${v}`).join(', ');
-    out.push(`replicas: ${e.replicas.count} (${e.replicas.source}); per-pod requests: ${requests || 'none'}`);
+    out.push(`replicas: ${e.replicas.count} (${e.replicas.source}); per-pod requests: ${requestList(e.replicas.requests)}`);
+    if (e.replicas.components) out.push(...componentLines(e.replicas.components));
   }
   if (e.strategy) out.push(`strategy: ${e.strategy}`);
   if (e.strategy) out.push(tolerationLine(e.tolerations));

@@ -7,6 +7,7 @@ import type { PlacementCluster } from '../model/fleet.js';
 import type { ClusterView, FilterMemo, ScheduleContext } from './context.js';
 import { estimateAvailableReplicas, UNLIMITED_REPLICAS, type ReplicaEstimate } from './estimate.js';
 import type { PodRequests } from './replicas.js';
+import { estimateComponentSets, type ComponentSet } from './component-sets.js';
 import type { FilterRule, RankedCluster } from './types.js';
 
 /** A candidate cluster with the numbers the later phases use; `info` is what explanations show. */
@@ -19,19 +20,29 @@ export const LOCALITY_SCORE = 100;
 
 const NOT_ESTIMATED: ReplicaEstimate = { replicas: UNLIMITED_REPLICAS, limitedBy: 'not estimated: the template has no replicas' };
 
-/** General-estimator answer for one pod shape on one cluster, shared across templates with the same requests. */
-export function clusterEstimate(ctx: ScheduleContext, view: ClusterView, requests: PodRequests): ReplicaEstimate {
-  let row = ctx.estimateMemo.get(requests.key);
+/** Estimates per key and cluster, shared by every template with the same pod shape or component set. */
+function memoized(ctx: ScheduleContext, view: ClusterView, key: string, estimate: () => ReplicaEstimate): ReplicaEstimate {
+  let row = ctx.estimateMemo.get(key);
   if (!row) {
     row = new Array<ReplicaEstimate | undefined>(ctx.clusters.length);
-    ctx.estimateMemo.set(requests.key, row);
+    ctx.estimateMemo.set(key, row);
   }
-  let estimate = row[view.index];
-  if (estimate === undefined) {
-    estimate = estimateAvailableReplicas(view.capacity, requests);
-    row[view.index] = estimate;
+  let result = row[view.index];
+  if (result === undefined) {
+    result = estimate();
+    row[view.index] = result;
   }
-  return estimate;
+  return result;
+}
+
+/** General-estimator answer for one pod shape on one cluster. */
+export function clusterEstimate(ctx: ScheduleContext, view: ClusterView, requests: PodRequests): ReplicaEstimate {
+  return memoized(ctx, view, requests.key, () => estimateAvailableReplicas(view.capacity, requests));
+}
+
+/** Complete component sets that fit on one cluster; the key cannot collide with a pod shape's. */
+function clusterSetEstimate(ctx: ScheduleContext, view: ClusterView, set: ComponentSet): ReplicaEstimate {
+  return memoized(ctx, view, `\u0000sets ${set.key}`, () => estimateComponentSets(view.capacity, set.components));
 }
 
 export function compareCandidates(a: Candidate, b: Candidate): number {
@@ -47,6 +58,8 @@ export interface RankRequest {
   /** Template replicas; 0 skips estimation as Karmada does for objects without replicas. */
   replicas: number;
   requests: PodRequests;
+  /** Set when the template is estimated in complete component sets instead of replicas of one pod shape. */
+  components?: ComponentSet;
   previous: readonly PlacementCluster[];
   kept: ReadonlyMap<string, readonly FilterRule[]>;
   /** Shared filter results for `feasible`; the ranking before any placement is cached there. */
@@ -85,12 +98,13 @@ function ranking(candidates: readonly Candidate[]): Ranking {
  * sharing both share it (most templates of a policy do).
  */
 function baseRanking(ctx: ScheduleContext, req: RankRequest): Ranking {
-  const key = req.replicas === 0 ? '\u0000no replicas' : req.requests.key;
+  const sets = req.components;
+  const key = sets ? `\u0000sets ${sets.key}` : req.replicas === 0 ? '\u0000no replicas' : req.requests.key;
   const cached = req.memo?.rankings.get(key);
   if (cached) return cached;
-  const candidates = req.feasible
-    .map((view) => makeCandidate(view, req.replicas === 0 ? NOT_ESTIMATED : clusterEstimate(ctx, view, req.requests), 0, 0, NO_RULES))
-    .sort(compareCandidates);
+  const estimate = (view: ClusterView): ReplicaEstimate =>
+    sets ? clusterSetEstimate(ctx, view, sets) : req.replicas === 0 ? NOT_ESTIMATED : clusterEstimate(ctx, view, req.requests);
+  const candidates = req.feasible.map((view) => makeCandidate(view, estimate(view), 0, 0, NO_RULES)).sort(compareCandidates);
   const result = ranking(candidates);
   req.memo?.rankings.set(key, result);
   return result;

@@ -18,8 +18,9 @@ import { describeStrategy } from './assign.js';
 import { formatResourceUnits } from '../model/quantity.js';
 import { scriptedReplicas, templateReplicas, templateRequests } from './replicas.js';
 import { scheduleTemplate } from './schedule-template.js';
+import { componentSetsApply, perSetRequests, scriptedComponents, type ComponentSet } from './component-sets.js';
 import { placementFingerprint, rebalancerKey as rebalancerKeyOf, rebalancersByTemplate, steadyPlacement } from './triggers.js';
-import type { DependencyLink, PlacementExplanation, RebalancerOutcome, ReplicaExplanation, ScheduleOptions, ScheduleResult } from './types.js';
+import type { ComponentExplanation, DependencyLink, PlacementExplanation, RebalancerOutcome, ReplicaExplanation, ScheduleOptions, ScheduleResult } from './types.js';
 
 /** Fleet-wide inputs of the rescheduling rule (see triggers.ts). */
 interface Triggers {
@@ -110,11 +111,17 @@ function scheduleOne(ctx: ScheduleContext, triggers: Triggers, template: Resourc
   const scripted = scriptedReplicas(template, interpreter);
   const replicas = scripted?.replicas ?? templateReplicas(template);
   const requests = scripted?.requests ?? templateRequests(template);
+  const sets = scriptedComponents(template, interpreter);
+  const inSets = sets !== undefined && sets.set.components.length > 0 && componentSetsApply(policy.spec.placement);
   explanation.replicas = replicaExplanation(replicas.count, replicas.source, requests.amounts);
-  const invalid = [...(replicas.error !== undefined ? [replicas.error] : []), ...requests.problems];
+  if (sets && !sets.scriptError) explanation.replicas.components = componentExplanation(sets.set, inSets);
+  const invalid = [...(replicas.error !== undefined ? [replicas.error] : []), ...requests.problems, ...(sets?.problems ?? [])];
   if (invalid.length > 0) {
-    if (replicas.scriptError) problems.push(replicas.scriptError);
-    for (const message of replicas.scriptError ? requests.problems : invalid) problems.push(templateProblem(template, message));
+    // A failing script is reported at the script; everything else at the template.
+    const scriptErrors = [replicas.scriptError, sets?.scriptError].filter((p): p is Problem => p !== undefined);
+    problems.push(...scriptErrors);
+    const atScript = new Set(scriptErrors.map((p) => p.message));
+    for (const message of invalid) if (!atScript.has(message)) problems.push(templateProblem(template, message));
     keepPrevious(decision, previous, `the template cannot be scheduled: ${invalid.join('; ')}`);
     keepRecordedTriggers(decision, previous);
     withTasks(decision, previous?.gracefulEvictionTasks ?? []);
@@ -157,6 +164,7 @@ function scheduleOne(ctx: ScheduleContext, triggers: Triggers, template: Resourc
     previous: rebalanceNow.length > 0 ? undefined : evictions.previous,
     replicas: replicas.count,
     requests,
+    ...(inSets ? { components: sets.set } : {}),
     evicting: evictions.evicting,
   });
   // Term attempts hold the per-cluster detail; without explanations they are dropped right away to save memory.
@@ -247,9 +255,26 @@ function withUsableCounts(previous: PlacementRecord | undefined): PlacementRecor
 }
 
 function replicaExplanation(count: number, source: string, amounts: ReadonlyMap<string, number>): ReplicaExplanation {
-  const requests: Record<string, string> = {};
-  for (const [name, units] of amounts) requests[name] = formatResourceUnits(name, units);
-  return { count, source, requests };
+  return { count, source, requests: requestRecord(amounts) };
+}
+
+function requestRecord(amounts: ReadonlyMap<string, number>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, units] of amounts) out[name] = formatResourceUnits(name, units);
+  return out;
+}
+
+function componentExplanation(set: ComponentSet, inSets: boolean): ComponentExplanation {
+  return {
+    components: set.components.map((c) => ({ name: c.name, replicas: c.replicas, requests: requestRecord(c.requests.amounts) })),
+    perSet: requestRecord(perSetRequests(set.components)),
+    estimatedInSets: inSets,
+    note: inSets
+      ? 'capacity estimated in complete sets: every component with all its replicas on one cluster'
+      : set.components.length === 0
+        ? 'GetComponents returned no components: capacity estimated from the replicas'
+        : 'not used: only a placement onto exactly one cluster (spreadConstraints cluster minGroups 1, maxGroups 1) is estimated in sets',
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import { rankClusters } from './rank.js';
 import { selectClusters } from './spread.js';
 import { assignReplicas } from './assign.js';
 import type { PodRequests } from './replicas.js';
+import type { ComponentSet } from './component-sets.js';
 import type { TermAttempt } from './types.js';
 
 export interface TemplateScheduleRequest {
@@ -19,6 +20,8 @@ export interface TemplateScheduleRequest {
   previous: PlacementRecord | undefined;
   replicas: number;
   requests: PodRequests;
+  /** Set when capacity is estimated in complete component sets (component-sets.ts). */
+  components?: ComponentSet;
   /** Clusters with a graceful eviction task (ClusterEviction), with why; they are not in `previous`. */
   evicting?: ReadonlyMap<string, string>;
 }
@@ -113,6 +116,7 @@ export function scheduleTemplate(ctx: ScheduleContext, req: TemplateScheduleRequ
       feasible: filter.feasible,
       replicas: req.replicas,
       requests: req.requests,
+      ...(req.components ? { components: req.components } : {}),
       previous: previousClusters,
       kept: filter.kept,
       memo: filter.memo,

@@ -132,6 +132,19 @@ export interface ReplicaExplanation {
   source: string;
   /** Per-pod requests the estimator used (cpu in millicores as "500m", others in base units). */
   requests: Record<string, string>;
+  /** Set when the kind has a GetComponents script. */
+  components?: ComponentExplanation;
+}
+
+export interface ComponentExplanation {
+  /** Each component's replicas in one set and what one of its replicas requests. */
+  components: { name: string; replicas: number; requests: Record<string, string> }[];
+  /** What one complete set requests in total. */
+  perSet: Record<string, string>;
+  /** True when cluster capacity was estimated in complete sets (then "available" counts sets). */
+  estimatedInSets: boolean;
+  /** Why the sets were or were not used. */
+  note: string;
 }
 
 export interface DependencyLink {
