@@ -118,7 +118,9 @@ class FleetScriptInterpreter implements ResourceInterpreter {
   }
 
   aggregateStatus(desired: KubeObject, items: Parameters<ResourceInterpreter['aggregateStatus']>[1]) {
-    return this.run(desired, 'AggregateStatus', (s) => aggregateStatus(s, desired as LuaObject, items as AggregatedStatusItem[]) as unknown as KubeObject);
+    // Karmada's binding drops an empty aggregatedStatus (omitempty), so with no member items the script gets nil.
+    const luaItems = items.length > 0 ? (items as AggregatedStatusItem[]) : null;
+    return this.run(desired, 'AggregateStatus', (s) => aggregateStatus(s, desired as LuaObject, luaItems) as unknown as KubeObject);
   }
 
   interpretHealth(observed: KubeObject) {

@@ -53,6 +53,12 @@ describe('kube library', () => {
     });
   });
 
+  it('accuratePodRequirements reads quantities given as numbers, as Go decodes them', () => {
+    const script = 'kube.accuratePodRequirements({spec = {containers = {{name = "a", resources = {limits = {cpu = 2, memory = "1Gi"}}}, {name = "b", resources = {requests = {cpu = 0.25}}}}}})';
+    expect(kube(script)).toEqual({ value: { resourceRequest: { cpu: '2250m', memory: '1Gi' } } });
+    expect(() => kube('kube.accuratePodRequirements({spec = {containers = {{name = "a", resources = {limits = {cpu = true}}}}}})')).toThrow(/PodTemplateSpec/);
+  });
+
   it('accuratePodRequirements is nil for an empty pod', () => {
     expect(getReplicas('function GetReplicas(obj) return 1, { value = require("kube").accuratePodRequirements({spec = {containers = {{name = "a"}}}}) } end', deployment).requires).toEqual({});
   });
@@ -102,6 +108,12 @@ describe('operations', () => {
       ],
     );
     expect(agg.status).toEqual({ ready: 3, first: 'm1', applied: 'nil' });
+  });
+
+  it('AggregateStatus passes nil for a nil item list and a table for an empty one', () => {
+    const script = 'function AggregateStatus(d, items) d.status = { items = type(items) } return d end';
+    expect(aggregateStatus(script, deployment, null).status).toEqual({ items: 'nil' });
+    expect(aggregateStatus(script, deployment, []).status).toEqual({ items: 'table' });
   });
 
   it('InterpretHealth must return a boolean', () => {

@@ -110,9 +110,10 @@ export function reflectStatus(script: string, observed: KubeObject, rt = karmada
   return repairEmptyTables(tableValue(r, 'replica'), true, []);
 }
 
-export function aggregateStatus(script: string, desired: KubeObject, items: AggregatedStatusItem[], rt = karmadaRuntime()): KubeObject {
+/** `items` null is Go's nil slice (what a binding without aggregated status holds): the script gets nil, not `{}`. */
+export function aggregateStatus(script: string, desired: KubeObject, items: AggregatedStatusItem[] | null, rt = karmadaRuntime()): KubeObject {
   // applied/appliedMessage/health are omitempty in Karmada's JSON: false and "" arrive as nil.
-  const luaItems = items.map((i) => ({ ...i, applied: i.applied === true ? true : undefined, appliedMessage: i.appliedMessage || undefined, health: i.health || undefined }));
+  const luaItems = items?.map((i) => ({ ...i, applied: i.applied === true ? true : undefined, appliedMessage: i.appliedMessage || undefined, health: i.health || undefined }));
   const [r] = rt.callFunction(script, 'AggregateStatus', [desired, luaItems], 1);
   return unstructured(repairEmptyTables(tableValue(r, 'requires'), true, []));
 }

@@ -6,6 +6,7 @@ import { repairEmptyTables, type JsonValue } from './convert.js';
 import { addQuantity, approximateFloat, formatQuantity, fromUnits, mustParse, ZERO, type FormattedQuantity } from './kube-quantity.js';
 import { quantityMilliValue, quantityValue } from '../model/quantity.js';
 import type { KubeArg } from './stdlib.js';
+import { goNumberString } from './go-format.js';
 
 type Json = Record<string, JsonValue>;
 
@@ -108,16 +109,26 @@ function units(name: string, q: string): bigint {
   return n;
 }
 
+/**
+ * The text Go's Quantity.UnmarshalJSON parses: a string's content, or a number as JSON prints it (a script's
+ * `cpu = 1` is one CPU); anything else fails the conversion to PodTemplateSpec, as in Go.
+ */
+function quantityText(name: string, v: JsonValue | undefined): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return goNumberString(v);
+  throw new Error(`fail to convert lua value to PodTemplateSpec: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (resource ${name})`);
+}
+
 function podRequests(spec: Json): Json | undefined {
   const total = new Map<string, bigint>();
   const add = (rl: Json): void => {
-    for (const [k, v] of Object.entries(rl)) if ((NATIVE.has(k) || isScalarResource(k)) && typeof v === 'string') total.set(k, (total.get(k) ?? 0n) + units(k, v));
+    for (const [k, v] of Object.entries(rl)) if (NATIVE.has(k) || isScalarResource(k)) total.set(k, (total.get(k) ?? 0n) + units(k, quantityText(k, v)));
   };
   for (const c of list(spec.containers)) add(containerRequests(c));
   for (const c of list(spec.initContainers)) {
     for (const [k, v] of Object.entries(containerRequests(c))) {
-      if (!(NATIVE.has(k) || isScalarResource(k)) || typeof v !== 'string') continue;
-      const u = units(k, v);
+      if (!(NATIVE.has(k) || isScalarResource(k))) continue;
+      const u = units(k, quantityText(k, v));
       if (u > (total.get(k) ?? 0n)) total.set(k, u);
     }
   }

@@ -9,6 +9,7 @@ import { getHeapStatistics } from 'node:v8';
 import { fengari, stringBudget, type Fengari, type LuaState } from './fengari.js';
 import { LuaConverter, type LuaResult } from './convert.js';
 import { installLibraries, type LuaFlavor } from './stdlib.js';
+import { installGlobalShadowing } from './global-shadowing.js';
 
 export type { LuaFlavor } from './stdlib.js';
 
@@ -76,6 +77,7 @@ export class LuaRuntime {
     this.converter = new LuaConverter(this.api);
     this.L = this.api.lauxlib.luaL_newstate();
     installLibraries(this.api, this.L, options.flavor, this.converter, options.print ?? (() => undefined));
+    installGlobalShadowing(this.api, this.L, ENV_METATABLE);
     this.api.lua.lua_sethook(this.L, (L) => this.onHook(L), this.api.lua.LUA_MASKCOUNT, HOOK_EVERY);
   }
 
