@@ -1,7 +1,9 @@
 /**
  * Argo CD's health.lua contract: the script is a chunk that sees the live object as global `obj` (and an empty
- * `actionParams`) and returns a table `{status, message}`. Results map as Argo CD maps them (gitops-engine's
- * GetResourceHealth with a Lua override).
+ * `actionParams`) and returns a table `{status, message}`. Results map as Argo CD's ExecuteHealthLua maps them.
+ * The script runs whatever the object's state: gitops-engine's "Pending deletion" rule for objects being deleted
+ * comes before any script there, and does so here in health/assess.ts, so scripts that report their own deletion
+ * message (as several of Argo CD's built-in ones do) give the same result as under Argo CD's script tests.
  */
 import { LuaRuntime } from './runtime.js';
 import type { KubeObject } from './karmada.js';
@@ -22,8 +24,6 @@ export function argoRuntime(): LuaRuntime {
   return shared;
 }
 
-const HOOK_FINALIZER = 'argocd.argoproj.io/hook-finalizer';
-
 /** Health of `obj` by `script`; a failing script is `{Unknown, <error>}`, never an exception. */
 export function runHealthScript(script: string, obj: KubeObject, rt = argoRuntime()): ArgoHealth {
   try {
@@ -35,9 +35,6 @@ export function runHealthScript(script: string, obj: KubeObject, rt = argoRuntim
 
 /** As runHealthScript, but a script that fails throws its LuaScriptError (for callers that report it). */
 export function healthOrThrow(script: string, obj: KubeObject, rt = argoRuntime()): ArgoHealth {
-  const metadata = (obj.metadata ?? {}) as { deletionTimestamp?: unknown; finalizers?: unknown };
-  const finalizers = Array.isArray(metadata.finalizers) ? metadata.finalizers : [];
-  if (metadata.deletionTimestamp != null && !finalizers.includes(HOOK_FINALIZER)) return { status: 'Progressing', message: 'Pending deletion' };
   return healthFromResult(rt.runChunkWith(script, { obj, actionParams: {} }));
 }
 

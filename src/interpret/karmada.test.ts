@@ -151,11 +151,15 @@ describe('Argo CD health.lua', () => {
     });
   });
 
-  it('maps invalid statuses, errors, empty tables and pending deletion like Argo CD', () => {
+  it('maps invalid statuses, errors and empty tables like Argo CD', () => {
     expect(runHealthScript('return {status = "Fine"}', deployment)).toEqual({ status: 'Unknown', message: 'Lua returned an invalid health status' });
     expect(runHealthScript('return {}', deployment)).toEqual({ status: '', message: '' });
     expect(runHealthScript('return 1', deployment)).toEqual({ status: 'Unknown', message: 'expect table output from Lua script, not number' });
     expect(runHealthScript('error("boom")', deployment).message).toContain('boom');
-    expect(runHealthScript('return {status = "Healthy"}', { ...deployment, metadata: { deletionTimestamp: '2024-01-01T00:00:00Z' } })).toEqual({ status: 'Progressing', message: 'Pending deletion' });
+  });
+
+  it('runs the script on an object being deleted, so the script words its own deletion message', () => {
+    const script = 'if obj.metadata.deletionTimestamp ~= nil then return {status = "Progressing", message = "draining " .. obj.metadata.name} end return {status = "Healthy"}';
+    expect(runHealthScript(script, { ...deployment, metadata: { name: 'web', deletionTimestamp: '2024-01-01T00:00:00Z' } })).toEqual({ status: 'Progressing', message: 'draining web' });
   });
 });
