@@ -158,6 +158,17 @@ describe('Argo CD health.lua', () => {
     expect(runHealthScript('error("boom")', deployment).message).toContain('boom');
   });
 
+  it('decodes the result as Go does: field names in any case, the last spelling in key order wins, wrong types empty it', () => {
+    expect(runHealthScript('return {STATUS = "Degraded", Message = "low"}', deployment)).toEqual({ status: 'Degraded', message: 'low' });
+    expect(runHealthScript('return {Status = "Degraded", status = "Healthy"}', deployment)).toEqual({ status: 'Healthy', message: '' });
+    expect(runHealthScript('return {status = "Healthy", Message = 3}', deployment)).toEqual({ status: '', message: '' });
+  });
+
+  it('a table with a message but no status is an invalid status, as Argo CD validates after decoding', () => {
+    expect(runHealthScript('return {message = "waiting"}', deployment)).toEqual({ status: 'Unknown', message: 'Lua returned an invalid health status' });
+    expect(runHealthScript('return {status = "", note = "x"}', deployment)).toEqual({ status: 'Unknown', message: 'Lua returned an invalid health status' });
+  });
+
   it('runs the script on an object being deleted, so the script words its own deletion message', () => {
     const script = 'if obj.metadata.deletionTimestamp ~= nil then return {status = "Progressing", message = "draining " .. obj.metadata.name} end return {status = "Healthy"}';
     expect(runHealthScript(script, { ...deployment, metadata: { name: 'web', deletionTimestamp: '2024-01-01T00:00:00Z' } })).toEqual({ status: 'Progressing', message: 'draining web' });
