@@ -1,10 +1,13 @@
 /**
  * Argo CD's health.lua contract: the script is a chunk that sees the live object as global `obj` (and an empty
- * `actionParams`) and returns a table `{status, message}`. Results map as Argo CD maps them (gitops-engine's
- * GetResourceHealth with a Lua override).
+ * `actionParams`) and returns a table `{status, message}`. Results map as Argo CD's ExecuteHealthLua maps them.
+ * The script runs whatever the object's state: gitops-engine's "Pending deletion" rule for objects being deleted
+ * comes before any script there, and does so here in health/assess.ts, so scripts that report their own deletion
+ * message (as several of Argo CD's built-in ones do) give the same result as under Argo CD's script tests.
  */
 import { LuaRuntime } from './runtime.js';
 import type { KubeObject } from './karmada.js';
+import type { JsonValue } from './convert.js';
 
 export const ARGO_HEALTH_STATUSES = ['Unknown', 'Progressing', 'Suspended', 'Healthy', 'Degraded', 'Missing'] as const;
 export type ArgoHealthStatus = (typeof ARGO_HEALTH_STATUSES)[number];
@@ -22,8 +25,6 @@ export function argoRuntime(): LuaRuntime {
   return shared;
 }
 
-const HOOK_FINALIZER = 'argocd.argoproj.io/hook-finalizer';
-
 /** Health of `obj` by `script`; a failing script is `{Unknown, <error>}`, never an exception. */
 export function runHealthScript(script: string, obj: KubeObject, rt = argoRuntime()): ArgoHealth {
   try {
@@ -35,22 +36,46 @@ export function runHealthScript(script: string, obj: KubeObject, rt = argoRuntim
 
 /** As runHealthScript, but a script that fails throws its LuaScriptError (for callers that report it). */
 export function healthOrThrow(script: string, obj: KubeObject, rt = argoRuntime()): ArgoHealth {
-  const metadata = (obj.metadata ?? {}) as { deletionTimestamp?: unknown; finalizers?: unknown };
-  const finalizers = Array.isArray(metadata.finalizers) ? metadata.finalizers : [];
-  if (metadata.deletionTimestamp != null && !finalizers.includes(HOOK_FINALIZER)) return { status: 'Progressing', message: 'Pending deletion' };
   return healthFromResult(rt.runChunkWith(script, { obj, actionParams: {} }));
 }
 
+const NO_HEALTH: ArgoHealth = { status: '', message: '' };
+
 function healthFromResult(result: ReturnType<LuaRuntime['runChunkWith']>): ArgoHealth {
-  if (result.type === 'nil') return { status: '', message: '' };
+  if (result.type === 'nil') return { ...NO_HEALTH };
   if (result.type !== 'table') return { status: 'Unknown', message: `expect table output from Lua script, not ${result.type === 'boolean' ? 'boolean' : result.type}` };
   if (result.encodeError !== undefined) return { status: 'Unknown', message: result.encodeError };
   const v = result.value;
-  // Go decodes the JSON into {status, message} strings: any type mismatch yields an empty status.
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { status: '', message: '' };
-  const status = v.status ?? '';
-  const message = v.message ?? '';
-  if (typeof status !== 'string' || typeof message !== 'string') return { status: '', message: '' };
-  if (status !== '' && !(ARGO_HEALTH_STATUSES as readonly string[]).includes(status)) return { status: 'Unknown', message: 'Lua returned an invalid health status' };
-  return { status: status as ArgoHealthStatus | '', message };
+  // An empty table encodes as [], which Go cannot decode into the struct: Argo CD then returns an empty health.
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { ...NO_HEALTH };
+  const fields = decodeHealthFields(v);
+  if (fields === undefined) return { ...NO_HEALTH };
+  // Argo CD validates after decoding, so a table without a status (e.g. only a message) is an invalid status too.
+  if (!(ARGO_HEALTH_STATUSES as readonly string[]).includes(fields.status)) return { status: 'Unknown', message: 'Lua returned an invalid health status' };
+  return { status: fields.status as ArgoHealthStatus, message: fields.message };
+}
+
+const HEALTH_FIELDS = ['status', 'message'] as const;
+
+/**
+ * encoding/json's decoding of the encoded table into {status, message}: keys match the field names
+ * case-insensitively (Unicode simple folding: 'ſ' is an 's'), the object's keys arrive sorted so the greatest
+ * spelling is decoded last and wins, and a value that is not a string is a type error, which Argo CD turns into
+ * an empty health.
+ */
+function decodeHealthFields(v: Record<string, JsonValue>): { status: string; message: string } | undefined {
+  const decoded = { status: '', message: '' };
+  const decodedFrom: { status?: string; message?: string } = {};
+  for (const [key, value] of Object.entries(v)) {
+    const folded = key.toLowerCase().replaceAll('ſ', 's');
+    const field = HEALTH_FIELDS.find((f) => f === folded);
+    if (field === undefined) continue;
+    if (typeof value !== 'string') return undefined;
+    const previous = decodedFrom[field];
+    if (previous === undefined || key > previous) {
+      decodedFrom[field] = key;
+      decoded[field] = value;
+    }
+  }
+  return decoded;
 }

@@ -9,16 +9,19 @@ export type FormatArg = { kind: 'number'; value: number } | { kind: 'string'; va
 
 const INT64_LIMIT = 2 ** 63;
 
-/** gopher-lua's `tostring` of a number: integral values as integers, others in Go's shortest `%v` form. */
+/**
+ * gopher-lua's `tostring` of a number: values an int64 holds exactly as integers, others as Go's `fmt.Sprint` of a
+ * float64, which is the shortest `%g` (so 1234567.5 prints as 1.2345675e+06 and 2^63 as 9.223372036854776e+18).
+ */
 export function goNumberString(n: number): string {
   if (Number.isNaN(n)) return 'NaN';
   if (n === Infinity) return '+Inf';
   if (n === -Infinity) return '-Inf';
-  if (Number.isInteger(n) && Math.abs(n) < INT64_LIMIT) return BigInt(n).toString();
-  return goShortest(n, 21);
+  if (Number.isInteger(n) && n >= -INT64_LIMIT && n < INT64_LIMIT) return BigInt(n).toString();
+  return goShortest(n, 6);
 }
 
-/** Go's shortest `%g` (`eprec` 6) or `%v` (`eprec` 21) of a float. */
+/** Go's shortest `%g` of a float: an exponent from 10^eprec up and below 10^-4. */
 function goShortest(n: number, eprec: number): string {
   const [mantissa, exp] = splitExponent(n.toExponential());
   if (exp < -4 || exp >= eprec) return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
@@ -120,7 +123,7 @@ function formatString(spec: Spec, s: string): string {
     case 'v':
       return pad(spec, spec.precision === undefined ? s : [...s].slice(0, spec.precision).join(''));
     case 'q':
-      return pad(spec, JSON.stringify(s));
+      return pad(spec, goQuote(s));
     case 'x':
     case 'X': {
       const hex = Buffer.from(s, 'utf8').toString('hex');
@@ -188,4 +191,26 @@ function pad(spec: Spec, text: string): string {
   if (len >= width) return text;
   if (spec.flags.includes('-')) return text + ' '.repeat(width - len);
   return (spec.flags.includes('0') ? '0' : ' ').repeat(width - len) + text;
+}
+
+const GO_NAMED_ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
+const GO_PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+
+/** Go's strconv.Quote (`%q`): JSON's escapes differ for control characters (\x00, not \u0000) and non-printables. */
+function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const named = GO_NAMED_ESCAPES[ch];
+    if (named !== undefined) out += named;
+    else if (GO_PRINTABLE.test(ch)) out += ch;
+    else {
+      const cp = ch.codePointAt(0)!;
+      out += cp < 0x80 ? `\\x${hex(cp, 2)}` : cp < 0x10000 ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
+    }
+  }
+  return `${out}"`;
+}
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, '0');
 }

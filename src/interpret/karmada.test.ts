@@ -163,11 +163,26 @@ describe('Argo CD health.lua', () => {
     });
   });
 
-  it('maps invalid statuses, errors, empty tables and pending deletion like Argo CD', () => {
+  it('maps invalid statuses, errors and empty tables like Argo CD', () => {
     expect(runHealthScript('return {status = "Fine"}', deployment)).toEqual({ status: 'Unknown', message: 'Lua returned an invalid health status' });
     expect(runHealthScript('return {}', deployment)).toEqual({ status: '', message: '' });
     expect(runHealthScript('return 1', deployment)).toEqual({ status: 'Unknown', message: 'expect table output from Lua script, not number' });
     expect(runHealthScript('error("boom")', deployment).message).toContain('boom');
-    expect(runHealthScript('return {status = "Healthy"}', { ...deployment, metadata: { deletionTimestamp: '2024-01-01T00:00:00Z' } })).toEqual({ status: 'Progressing', message: 'Pending deletion' });
+  });
+
+  it('decodes the result as Go does: field names in any case, the last spelling in key order wins, wrong types empty it', () => {
+    expect(runHealthScript('return {STATUS = "Degraded", Message = "low"}', deployment)).toEqual({ status: 'Degraded', message: 'low' });
+    expect(runHealthScript('return {Status = "Degraded", status = "Healthy"}', deployment)).toEqual({ status: 'Healthy', message: '' });
+    expect(runHealthScript('return {status = "Healthy", Message = 3}', deployment)).toEqual({ status: '', message: '' });
+  });
+
+  it('a table with a message but no status is an invalid status, as Argo CD validates after decoding', () => {
+    expect(runHealthScript('return {message = "waiting"}', deployment)).toEqual({ status: 'Unknown', message: 'Lua returned an invalid health status' });
+    expect(runHealthScript('return {status = "", note = "x"}', deployment)).toEqual({ status: 'Unknown', message: 'Lua returned an invalid health status' });
+  });
+
+  it('runs the script on an object being deleted, so the script words its own deletion message', () => {
+    const script = 'if obj.metadata.deletionTimestamp ~= nil then return {status = "Progressing", message = "draining " .. obj.metadata.name} end return {status = "Healthy"}';
+    expect(runHealthScript(script, { ...deployment, metadata: { name: 'web', deletionTimestamp: '2024-01-01T00:00:00Z' } })).toEqual({ status: 'Progressing', message: 'draining web' });
   });
 });

@@ -115,7 +115,8 @@ export function strftime(fmt: string, p: DateParts): string {
     P: p.hour < 12 ? 'am' : 'pm',
     S: two(p.sec),
     w: String(p.wday),
-    x: time,
+    // gopher-lua (and Argo CD's copy of its os library) maps %x to Go's "15/04/05": the time, with slashes.
+    x: time.replaceAll(':', '/'),
     X: time,
     y: two(p.year % 100),
     Y: String(p.year),

@@ -226,6 +226,13 @@ end`;
     expect(assessHealth(liveNest({ conditions: [{ type: 'Ready', status: 'False', message: 'cold' }] })).health).not.toBe('Healthy');
   });
 
+  it('an object being deleted is Progressing before any script decides', () => {
+    const fleet = fleetOf({ 'health/birds.example.com/_/health.lua': LUA });
+    const deleting = liveNest({ abandoned: true });
+    deleting.metadata.deletionTimestamp = '2025-03-01T10:00:00Z';
+    expect(assessHealth(deleting, fleetInterpreter(fleet))).toEqual({ health: 'Progressing', message: 'Pending deletion' });
+  });
+
   it('a failing script is Unknown with its location', () => {
     const fleet = fleetOf({ 'interpreters/nest.yaml': customization('nest', { healthInterpretation: 'function InterpretHealth(obj)\n  return obj.status.x.y\nend' }) });
     const health = assessHealth(liveNest({}), fleetInterpreter(fleet));
