@@ -97,6 +97,7 @@ export function installLibraries(api: Fengari, L: LuaState, flavor: LuaFlavor, c
   setGlobal(api, L, 'tonumber', jsToNumber(api));
   setField(api, L, 'math', 'floor', jsRounding(api, Math.floor));
   setField(api, L, 'math', 'ceil', jsRounding(api, Math.ceil));
+  for (const [name, fn] of Object.entries(LUA51_MATH)) setField(api, L, 'math', name, jsMath(api, fn));
   setGlobal(api, L, 'print', jsPrint(api, print));
   runPrelude(api, L, PRELUDE, [16 * 1024 * 1024]);
 
@@ -229,6 +230,49 @@ export function goToNumber(input: string, base: number | undefined): number | un
   if (!m || ![...m[2]!.toLowerCase()].every((c) => digits.includes(c))) return undefined;
   const value = parseInt(m[2]!, radix);
   return m[1] === '-' ? -value : value;
+}
+
+/** Lua 5.1's math functions that 5.3 dropped; gopher-lua (and so Argo CD and Karmada) still has them. */
+const LUA51_MATH: Record<string, (...args: number[]) => number[]> = {
+  atan2: (y, x) => [Math.atan2(y!, x!)],
+  cosh: (x) => [Math.cosh(x!)],
+  sinh: (x) => [Math.sinh(x!)],
+  tanh: (x) => [Math.tanh(x!)],
+  log10: (x) => [Math.log10(x!)],
+  ldexp: (m, e) => [m! * 2 ** Math.trunc(e!)],
+  frexp: (x) => frexp(x!),
+};
+
+/** C's frexp: x = m · 2^e with 0.5 ≤ |m| < 1 (0, ±Inf and NaN come back as they are, with e = 0). */
+function frexp(x: number): number[] {
+  if (x === 0 || !Number.isFinite(x)) return [x, 0];
+  let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
+  let m = x * 2 ** -e;
+  // log2 can be off by one near powers of two; bring m into range.
+  while (Math.abs(m) < 0.5) {
+    m *= 2;
+    e--;
+  }
+  while (Math.abs(m) >= 1) {
+    m /= 2;
+    e++;
+  }
+  return [m, e];
+}
+
+function jsMath(api: Fengari, fn: (...args: number[]) => number[]): JsFunction {
+  const { lua, lauxlib } = api;
+  return (L) => {
+    const args: number[] = [];
+    for (let i = 1; i <= fn.length; i++) {
+      const t = lua.lua_type(L, i);
+      if (t !== lua.LUA_TNUMBER && t !== lua.LUA_TSTRING) return lauxlib.luaL_error(L, api.to_luastring(`bad argument #${i} (number expected)`));
+      args.push(lua.lua_tonumber(L, i));
+    }
+    const out = fn(...args);
+    for (const n of out) lua.lua_pushnumber(L, n);
+    return out.length;
+  };
 }
 
 function jsRounding(api: Fengari, round: (n: number) => number): JsFunction {
