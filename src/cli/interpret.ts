@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from '@commander-js/extra-typings';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../model/errors.js';
 import { formatProblem, type Problem } from '../model/problem.js';
 import { parseCustomizations, scriptProblem, type InterpreterCustomization, type LuaScriptSource } from '../interpret/customization.js';
@@ -135,16 +135,23 @@ function desiredReplica(value: string | undefined): number {
   return Number(value);
 }
 
+/**
+ * The items of --status-file: a YAML list, or (as karmadactl reads the file) a stream of documents with one item
+ * each; empty documents are skipped.
+ */
 function statusItems(file: string | undefined): AggregatedStatusItem[] {
   if (file === undefined) throw new UsageError('AggregateStatus needs --status-file');
-  let items: unknown;
-  try {
-    items = parseYaml(readText(file, '--status-file'));
-  } catch (e) {
-    throw new UsageError(`--status-file ${file}: ${(e as Error).message.split('\n')[0]}`);
+  const docs = parseAllDocuments(readText(file, '--status-file'));
+  const values: unknown[] = [];
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    const error = doc.errors[0];
+    if (error) throw new UsageError(`--status-file ${file}: ${error.message.split('\n')[0]}`);
+    const value: unknown = doc.toJS();
+    if (value !== null && value !== undefined) values.push(value);
   }
-  if (!Array.isArray(items) || items.some((i) => i === null || typeof i !== 'object' || typeof (i as { clusterName?: unknown }).clusterName !== 'string')) {
-    throw new UsageError(`--status-file ${file}: expected a list of items with clusterName`);
+  const items = values.length === 1 && Array.isArray(values[0]) ? (values[0] as unknown[]) : values;
+  if (items.some((i) => i === null || typeof i !== 'object' || Array.isArray(i) || typeof (i as { clusterName?: unknown }).clusterName !== 'string')) {
+    throw new UsageError(`--status-file ${file}: expected a list of items with clusterName (or one item per YAML document)`);
   }
   return items as AggregatedStatusItem[];
 }

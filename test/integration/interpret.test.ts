@@ -186,6 +186,12 @@ describe('flotilla interpret', () => {
     expect((out.aggregatedStatus as { status: unknown }).status).toEqual({ ready: 3, usedCPU: '1500m', clusters: 'member1,member2' });
   });
 
+  it('AggregateStatus with one item per YAML document, as karmadactl reads --status-file', async () => {
+    const stream = file('status-stream.yaml', '---\nclusterName: member1\napplied: true\nstatus: {ready: 2, usedCPU: 500m}\n---\nclusterName: member2\napplied: true\nstatus: {ready: 1, usedCPU: "1"}\n---\n');
+    const { out } = await interpret('AggregateStatus', '--desired-file', desiredFile, '--status-file', stream);
+    expect((out.aggregatedStatus as { status: unknown }).status).toEqual({ ready: 3, usedCPU: '1500m', clusters: 'member1,member2' });
+  });
+
   it('InterpretHealth', async () => {
     const { out } = await interpret('InterpretHealth', '--observed-file', observedFile);
     expect(out).toEqual({ healthy: false });
