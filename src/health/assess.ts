@@ -17,10 +17,14 @@ export function assessHealth(obj: KubeObject | null | undefined, interpreter?: R
     return unknown('Not a Kubernetes object: apiVersion, kind and metadata are required');
   }
   try {
-    // Whatever the kind, an object being deleted is on its way out; its other fields no longer mean much.
+    // A health.lua decides first, even for an object being deleted: scripts word their own deletion messages
+    // (Argo CD's script tests expect them), where Argo CD's controller would say "Pending deletion" first.
+    const lua = interpreter ? luaScriptHealth(obj, interpreter) : undefined;
+    if (lua) return lua;
+    // Otherwise an object being deleted is on its way out, whatever the kind; its other fields no longer mean much.
     if (obj.metadata.deletionTimestamp) return progressing('Pending deletion');
-    const scripted = interpreter ? scriptedHealth(obj, interpreter) : undefined;
-    if (scripted) return scripted;
+    const karmada = interpreter ? karmadaScriptHealth(obj, interpreter) : undefined;
+    if (karmada) return karmada;
     return healthCheckFor(obj.apiVersion, obj.kind)(obj);
   } catch (err) {
     if (err instanceof HealthInputError) return unknown(`${obj.kind} ${String(obj.metadata.name ?? '')}: ${err.message}`);
@@ -35,10 +39,14 @@ const ARGO_STATUSES: ReadonlySet<string> = new Set<HealthStatus>(['Healthy', 'Pr
  * (true → Healthy, false → Degraded). A health.lua that returns no status leaves the decision to the next rule; a
  * script that fails makes the object Unknown, with the script's file and line in the message.
  */
-function scriptedHealth(obj: KubeObject, interpreter: ResourceInterpreter): HealthAssessment | undefined {
+function luaScriptHealth(obj: KubeObject, interpreter: ResourceInterpreter): HealthAssessment | undefined {
   const lua = interpreter.luaHealth(obj);
   if (lua?.error) return unknown(formatProblem(lua.error));
   if (lua?.value && ARGO_STATUSES.has(lua.value.status)) return { health: lua.value.status as HealthStatus, message: lua.value.message };
+  return undefined;
+}
+
+function karmadaScriptHealth(obj: KubeObject, interpreter: ResourceInterpreter): HealthAssessment | undefined {
   const karmada = interpreter.interpretHealth(obj);
   if (karmada?.error) return unknown(formatProblem(karmada.error));
   if (karmada) return karmada.value ? { health: 'Healthy', message: '' } : { health: 'Degraded', message: 'InterpretHealth returned false' };

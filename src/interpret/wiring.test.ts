@@ -226,11 +226,17 @@ end`;
     expect(assessHealth(liveNest({ conditions: [{ type: 'Ready', status: 'False', message: 'cold' }] })).health).not.toBe('Healthy');
   });
 
-  it('an object being deleted is Progressing before any script decides', () => {
-    const fleet = fleetOf({ 'health/birds.example.com/_/health.lua': LUA });
-    const deleting = liveNest({ abandoned: true });
-    deleting.metadata.deletionTimestamp = '2025-03-01T10:00:00Z';
-    expect(assessHealth(deleting, fleetInterpreter(fleet))).toEqual({ health: 'Progressing', message: 'Pending deletion' });
+  it('an object being deleted: its health.lua words it, otherwise it is Progressing before InterpretHealth decides', () => {
+    const fleet = fleetOf({ 'interpreters/nest.yaml': customization('nest', { healthInterpretation: HEALTH }), 'health/birds.example.com/_/health.lua': LUA });
+    const interpreter = fleetInterpreter(fleet);
+    const deleting = (status: Record<string, unknown>) => {
+      const nest = liveNest(status);
+      nest.metadata.deletionTimestamp = '2025-03-01T10:00:00Z';
+      return nest;
+    };
+    expect(assessHealth(deleting({ abandoned: true }), interpreter)).toEqual({ health: 'Degraded', message: 'abandoned' });
+    // The health.lua returns no status here, and InterpretHealth would say Healthy: deletion comes first.
+    expect(assessHealth(deleting({ hatched: 2 }), interpreter)).toEqual({ health: 'Progressing', message: 'Pending deletion' });
   });
 
   it('a failing script is Unknown with its location', () => {
