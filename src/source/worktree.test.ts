@@ -24,11 +24,11 @@ describe('readWorktreeFleet', () => {
     expect(await isFleetRepository(repo)).toBe(false);
     const error = await readWorktreeFleet(repo).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceError);
-    expect(error).toMatchObject({ code: 'E_NOT_A_FLEET', message: `${repo} is not a fleet repository: no fleet.yaml, clusters/, policies/ or workloads/` });
-    expect(notAFleetMessage('x')).toBe('x is not a fleet repository: no fleet.yaml, clusters/, policies/ or workloads/');
+    expect(error).toMatchObject({ code: 'E_NOT_A_FLEET', message: `${repo} is not a fleet repository: no fleet.yaml, clusters/, policies/, workloads/, interpreters/ or health/` });
+    expect(notAFleetMessage('x')).toBe('x is not a fleet repository: no fleet.yaml, clusters/, policies/, workloads/, interpreters/ or health/');
   });
 
-  it.each(['fleet.yaml', 'clusters', 'policies', 'workloads'])('takes a directory with only %s as a fleet', async (marker) => {
+  it.each(['fleet.yaml', 'clusters', 'policies', 'workloads', 'interpreters', 'health'])('takes a directory with only %s as a fleet', async (marker) => {
     if (marker.endsWith('.yaml')) writeFileSync(join(repo, marker), 'apiVersion: flotilla.dev/v1alpha1\nkind: Fleet\n');
     else mkdirSync(join(repo, marker));
     expect(await isFleetRepository(repo)).toBe(true);

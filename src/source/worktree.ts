@@ -11,11 +11,14 @@ import { SourceError } from '../model/errors.js';
 import { FLEET_DIRS, isFleetPath } from './paths.js';
 
 const SETTINGS_FILES = ['fleet.yaml', 'fleet.yml'];
-/** What makes a directory a fleet repository: any one of these at its root. */
-const FLEET_MARKERS = [...SETTINGS_FILES, 'clusters', 'policies', 'workloads'];
+/**
+ * What makes a directory a fleet repository: any one of these at its root. A directory of scripts alone counts,
+ * so `flotilla health --repo DIR` works on a `health/` tree laid out as Argo CD's resource_customizations.
+ */
+const FLEET_MARKERS = [...SETTINGS_FILES, 'clusters', 'policies', 'workloads', 'interpreters', 'health'];
 
 export function notAFleetMessage(root: string): string {
-  return `${root} is not a fleet repository: no fleet.yaml, clusters/, policies/ or workloads/`;
+  return `${root} is not a fleet repository: no fleet.yaml, clusters/, policies/, workloads/, interpreters/ or health/`;
 }
 
 const symlinkAt = (path: string): FleetFile => ({ path, content: new Uint8Array(0), symlink: true });
@@ -40,7 +43,7 @@ export async function readWorktreeFleet(root: string): Promise<FleetFile[]> {
   return files;
 }
 
-/** A directory without fleet.yaml, clusters/, policies/ and workloads/ is almost surely the wrong `--repo`. */
+/** A directory with none of the markers is almost surely the wrong `--repo`. */
 export async function isFleetRepository(root: string): Promise<boolean> {
   for (const name of FLEET_MARKERS) {
     if (await lstat(join(root, name)).catch(() => undefined)) return true;
