@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from '@commander-js/extra-typings';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../model/errors.js';
 import { formatProblem, type Problem } from '../model/problem.js';
+import { parseDocumentsAsGo } from '../load/index.js';
 import { parseCustomizations, scriptProblem, type InterpreterCustomization, type LuaScriptSource } from '../interpret/customization.js';
 import {
   aggregateStatus,
@@ -137,9 +137,13 @@ function desiredReplica(value: string | undefined): number {
 
 function statusItems(file: string | undefined): AggregatedStatusItem[] {
   if (file === undefined) throw new UsageError('AggregateStatus needs --status-file');
+  const docs = parseDocumentsAsGo(readText(file, '--status-file'));
+  const error = docs.flatMap(({ doc }) => doc.errors)[0];
+  if (error !== undefined) throw new UsageError(`--status-file ${file}: ${error.message.split('\n')[0]}`);
+  if (docs.length > 1) throw new UsageError(`--status-file ${file}: expected one YAML document, found ${docs.length}`);
   let items: unknown;
   try {
-    items = parseYaml(readText(file, '--status-file'));
+    items = docs[0]?.doc.toJS() ?? null;
   } catch (e) {
     throw new UsageError(`--status-file ${file}: ${(e as Error).message.split('\n')[0]}`);
   }
