@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDocumentsAsGo, reindentWrappedQuotes } from './wrapped-quotes.js';
 import { parseYamlDocuments } from './yaml-documents.js';
+import { parseCustomizations } from './customizations.js';
 
 const read = (text: string) => parseDocumentsAsGo(text).map(({ doc }) => (doc.errors.length > 0 ? { errors: doc.errors.map((e) => e.code) } : doc.toJS()));
 
@@ -69,6 +70,29 @@ describe('wrapped quoted scalars', () => {
     const ok = parseYamlDocuments('f.yaml', "data:\n  m: 'a\n  b'\n  n: 1\n");
     expect(ok.documents[0]!.locate(['data', 'n'])).toMatchObject({ line: 4, column: 6 });
     expect(ok.documents[0]!.locate(['data', 'm'])).toMatchObject({ line: 2, column: 6 });
+  });
+
+  it('reads interpreter customizations with a wrapped value, keeping the script line', () => {
+    const text = [
+      'apiVersion: config.karmada.io/v1alpha1',
+      'kind: ResourceInterpreterCustomization',
+      'metadata:',
+      '  name: x',
+      "  annotations: {note: 'flow'}",
+      'spec:',
+      "  description: 'one line'",
+      "  wrapped: 'a long description that an old Go writer",
+      "  wrapped at the key''s column'",
+      '  target: {apiVersion: v1, kind: Pod}',
+      '  customizations:',
+      '    healthInterpretation:',
+      '      luaScript: |',
+      '        function InterpretHealth(o) return true end',
+      '',
+    ].join('\n');
+    const parsed = parseCustomizations('i.yaml', text);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.customizations[0]?.scripts.InterpretHealth).toMatchObject({ line: 14, column: 1 });
   });
 
   const word = fc.stringMatching(/^[a-z'":\\#{}[\],-]{1,12}$/);
