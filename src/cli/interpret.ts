@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from '@commander-js/extra-typings';
-import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../model/errors.js';
 import { formatProblem, type Problem } from '../model/problem.js';
+import { parseDocumentsAsGo } from '../load/index.js';
 import { parseCustomizations, scriptProblem, type InterpreterCustomization, type LuaScriptSource } from '../interpret/customization.js';
 import {
   aggregateStatus,
@@ -141,12 +141,17 @@ function desiredReplica(value: string | undefined): number {
  */
 function statusItems(file: string | undefined): AggregatedStatusItem[] {
   if (file === undefined) throw new UsageError('AggregateStatus needs --status-file');
-  const docs = parseAllDocuments(readText(file, '--status-file'));
+  const docs = parseDocumentsAsGo(readText(file, '--status-file'));
+  const error = docs.flatMap(({ doc }) => doc.errors)[0];
+  if (error !== undefined) throw new UsageError(`--status-file ${file}: ${error.message.split('\n')[0]}`);
   const values: unknown[] = [];
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    const error = doc.errors[0];
-    if (error) throw new UsageError(`--status-file ${file}: ${error.message.split('\n')[0]}`);
-    const value: unknown = doc.toJS();
+  for (const { doc } of docs) {
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (e) {
+      throw new UsageError(`--status-file ${file}: ${(e as Error).message.split('\n')[0]}`);
+    }
     if (value !== null && value !== undefined) values.push(value);
   }
   const items = values.length === 1 && Array.isArray(values[0]) ? (values[0] as unknown[]) : values;

@@ -6,6 +6,7 @@ export { loadFleet, type LoadOptions } from './load-fleet.js';
 export { ParseCache } from './parse/parse-cache.js';
 export { validationReport, type ValidationReport } from './validate/validation-report.js';
 export { parseYamlDocuments, MAX_ALIAS_COUNT, type ParsedYamlFile, type ParseOptions, type YamlDocument } from './parse/yaml-documents.js';
+export { parseDocumentsAsGo } from './parse/wrapped-quotes.js';
 export { locateField } from './parse/locate-field.js';
 export { fleetPathRole, isFleetFile, unsafePathProblem, type FleetPathRole } from './parse/paths.js';
 export { formatFieldPath, type FieldPath } from './parse/field-path.js';

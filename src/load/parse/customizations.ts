@@ -3,9 +3,10 @@
  * parsing. Each script keeps the file line its first line is on (a script inside a YAML block scalar starts on
  * the line after its `luaScript: |` key), so that a Lua error's line maps to the file.
  */
-import { isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isScalar, type LineCounter, type Document } from 'yaml';
 import type { Problem } from '../../model/problem.js';
 import { OPERATIONS, type InterpreterOperation, type LuaScriptSource } from '../../model/interpreters.js';
+import { parseDocumentsAsGo } from './wrapped-quotes.js';
 
 export const CUSTOMIZATION_API_VERSION = 'config.karmada.io/v1alpha1';
 export const CUSTOMIZATION_KIND = 'ResourceInterpreterCustomization';
@@ -26,15 +27,12 @@ export interface ParsedCustomizations {
 
 /** Customizations of one file (other kinds of documents are ignored); structural errors are Problems. */
 export function parseCustomizations(file: string, text: string): ParsedCustomizations {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter });
   const out: ParsedCustomizations = { customizations: [], problems: [] };
-  if (!Array.isArray(docs)) return out;
-  const at = (offset: number, message: string): Problem => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, column: col, message };
-  };
-  for (const doc of docs) {
+  for (const { doc, lineCounter } of parseDocumentsAsGo(text)) {
+    const at = (offset: number, message: string): Problem => {
+      const { line, col } = lineCounter.linePos(offset);
+      return { file, line, column: col, message };
+    };
     if (doc.errors.length > 0) {
       out.problems.push(...doc.errors.map((e) => at(e.pos[0], e.message.split('\n')[0] ?? e.message)));
       continue;

@@ -3,7 +3,7 @@
  * field path. YAML 1.2 core schema with merge keys; duplicate keys, alias bombs, oversized files, NUL bytes
  * and invalid UTF-8 are errors. A document with an error is left out; the others are still returned.
  */
-import { LineCounter, isMap, isScalar, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, isMap, isScalar } from 'yaml';
 import type { Problem, SourceLocation } from '../../model/problem.js';
 import { DEFAULT_FLEET_SETTINGS } from '../../model/fleet.js';
 import { decodeFleetFile } from './file-bytes.js';
@@ -12,6 +12,7 @@ import { cloneJson } from './json.js';
 import { locateOffset, scalarSourceAt, scanTree, type LocateOptions } from './yaml-ast.js';
 import { NOT_SHOWN, isSecretKind, isSecretValuePath } from './secret-values.js';
 import { yaml11Difference } from './yaml11.js';
+import { parseDocumentsAsGo } from './wrapped-quotes.js';
 import { fastParseDocuments, locateInTree, scalarSourceInTree, toPlainData, visitPlainScalars, type FastDocument, type PosNode } from './fast-yaml.js';
 
 /** yaml's own default, stated here because the error message names it. */
@@ -74,12 +75,11 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
     return out;
   }
 
-  const lineCounter = new LineCounter();
-  const position = (offset: number): SourceLocation => {
+  const positionIn = (lineCounter: LineCounter) => (offset: number): SourceLocation => {
     const p = lineCounter.linePos(offset);
     return at(p.line, p.col);
   };
-  const yaml11Warning = (secret: boolean) => (text: string, offset: number, path: FieldPath, isKey: boolean) => {
+  const yaml11Warning = (position: (offset: number) => SourceLocation) => (secret: boolean) => (text: string, offset: number, path: FieldPath, isKey: boolean) => {
     if (options.yaml11Warnings === false) return;
     const advice = yaml11Difference(text);
     if (!advice) return;
@@ -90,14 +90,15 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
 
   const fast = options.reader === 'library' ? null : fastParseDocuments(decoded.text);
   if (fast) {
+    const lineCounter = new LineCounter();
     countLines(decoded.text, lineCounter);
-    for (const doc of fast) addFastDocument(doc, file, position, yaml11Warning, out);
+    const position = positionIn(lineCounter);
+    for (const doc of fast) addFastDocument(doc, file, position, yaml11Warning(position), out);
     return out;
   }
 
-  const docs = parseAllDocuments(decoded.text, { ...PARSE_OPTIONS, lineCounter }) as Document.Parsed[];
-
-  docs.forEach((doc, index) => {
+  parseDocumentsAsGo(decoded.text, PARSE_OPTIONS).forEach(({ doc, lineCounter }, index) => {
+    const position = positionIn(lineCounter);
     for (const w of doc.warnings) {
       const p = w.linePos?.[0];
       out.warnings.push({ ...(p ? at(p.line, p.col) : position(w.pos[0])), message: `YAML: ${firstLine(w.message)}` });
@@ -119,7 +120,7 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
     let hasAliases = false;
     const secret = isMap(contents) && isSecretKind(contents.get('apiVersion'), contents.get('kind'));
     scanTree(contents, [], {
-      plainScalar: yaml11Warning(secret),
+      plainScalar: yaml11Warning(position)(secret),
       unusableKey(offset, path, why) {
         usable = false;
         fail(position(offset), withFieldPath(path, why));
