@@ -22,12 +22,17 @@ status: {conditions: [{type: Failed, status: "True"}]}`);
 
   it.each([
     ['no kind', { apiVersion: 'v1', metadata: { name: 'x' } }],
-    ['no metadata', { apiVersion: 'v1', kind: 'ConfigMap' }],
+    ['metadata not a mapping', { apiVersion: 'v1', kind: 'ConfigMap', metadata: 'x' }],
     ['a string', 'kind: ConfigMap'],
   ])('reports something that is not an object (%s) as Unknown instead of throwing', (_, input) => {
     const r = assessHealth(input as unknown as KubeObject);
     expect(r.health).toBe('Unknown');
-    expect(r.message).toMatch(/apiVersion, kind and metadata are required/);
+    expect(r.message).toMatch(/apiVersion and kind are required, and metadata must be a mapping/);
+  });
+
+  it('assesses an object written without metadata (a script test input) as if metadata were empty', () => {
+    expect(assessHealth({ apiVersion: 'v1', kind: 'ConfigMap' } as unknown as KubeObject)).toEqual({ health: 'Healthy', message: '' });
+    expect(assessHealth(fromYaml('apiVersion: apps/v1\nkind: Deployment\nspec: {replicas: 2}\nstatus: {replicas: 2, updatedReplicas: 2, availableReplicas: 1}')).health).toBe('Progressing');
   });
 
   it('reports a status of the wrong shape as Unknown with the field path', () => {
