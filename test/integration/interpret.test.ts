@@ -186,6 +186,12 @@ describe('flotilla interpret', () => {
     expect((out.aggregatedStatus as { status: unknown }).status).toEqual({ ready: 3, usedCPU: '1500m', clusters: 'member1,member2' });
   });
 
+  it('AggregateStatus without --status-file hands the script nil, as karmadactl does', async () => {
+    const nilAware = file('nil-aware.yaml', customizationsText.replace('function AggregateStatus(desired, statusItems)', 'function AggregateStatus(desired, statusItems)\n          if statusItems == nil then desired.status = {none = true} return desired end'));
+    const { out } = await interpret('AggregateStatus', '--desired-file', desiredFile, '-f', nilAware);
+    expect((out.aggregatedStatus as { status: unknown }).status).toEqual({ none: true });
+  });
+
   it('AggregateStatus with one item per YAML document, as karmadactl reads --status-file', async () => {
     const stream = file('status-stream.yaml', '---\nclusterName: member1\napplied: true\nstatus: {ready: 2, usedCPU: 500m}\n---\nclusterName: member2\napplied: true\nstatus: {ready: 1, usedCPU: "1"}\n---\n');
     const { out } = await interpret('AggregateStatus', '--desired-file', desiredFile, '--status-file', stream);
