@@ -1,6 +1,7 @@
 /**
  * `flotilla health -f`: live objects from YAML or JSON files (several documents each, `kubectl get -o json`
- * Lists, `-` for stdin). Files are parsed like fleet files (alias bombs, invalid UTF-8, NUL bytes refused); a
+ * Lists, `-` for stdin). Files are parsed like fleet files (alias bombs, invalid UTF-8, NUL bytes refused; but a
+ * key given twice keeps its last value, as Go's reader does, where a fleet file would be refused); a
  * broken file or document is a Problem and the rest are still assessed. Only an unreadable file is a usage error.
  */
 import { readFileSync } from 'node:fs';
@@ -31,7 +32,7 @@ export function readHealthInput(files: readonly string[]): HealthInput {
 /** A parser failure on hostile input (e.g. a self-referencing alias) costs this file, not the command. */
 function parse(name: string, bytes: Uint8Array): Pick<ParsedYamlFile, 'documents' | 'errors'> {
   try {
-    return parseYamlDocuments(name, bytes, { maxFileBytes: MAX_INPUT_BYTES, yaml11Warnings: false });
+    return parseYamlDocuments(name, bytes, { maxFileBytes: MAX_INPUT_BYTES, yaml11Warnings: false, duplicateKeys: 'last-wins' });
   } catch (err) {
     return { documents: [], errors: [{ file: name, line: 1, column: 1, message: `cannot parse the file: ${(err as Error).message}` }] };
   }

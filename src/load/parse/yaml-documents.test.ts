@@ -72,6 +72,14 @@ describe('parseYamlDocuments: refused input', () => {
     expect(parsed.errors).toEqual([{ file: 'x.yaml', ...at(text, 'clusterAffinity', 1), message: 'spec.placement.clusterAffinity: duplicate key: a mapping key may appear only once' }]);
   });
 
+  it('keeps the last value of a duplicate key, with a warning, when asked to read as Go does (live objects)', () => {
+    const text = yamlLines('status:', '  phase: Pending', 'status:', '  phase: Running');
+    const parsed = parseYamlDocuments('live.yaml', text, { duplicateKeys: 'last-wins' });
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.documents.map((d) => d.value)).toEqual([{ status: { phase: 'Running' } }]);
+    expect(parsed.warnings).toEqual([{ file: 'live.yaml', ...at(text, 'status', 1), message: 'status: duplicate key: the last value is used' }]);
+  });
+
   it('refuses an alias bomb with a clear error and keeps the other documents', () => {
     const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
     for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f']] as const) {

@@ -51,6 +51,11 @@ export interface ParseOptions {
    * (fast-yaml.ts), which gives the same result. Tests compare the two.
    */
   reader?: 'fast-first' | 'library';
+  /**
+   * A key given twice in one mapping: an error (the default: desired state must not be ambiguous), or, for live
+   * objects read by `flotilla health`, a warning with the last value kept, as Go's YAML reader keeps it.
+   */
+  duplicateKeys?: 'error' | 'last-wins';
 }
 
 /** Duplicate keys are found by `scanTree` in linear time; yaml's own check is quadratic in a mapping's size. */
@@ -126,6 +131,10 @@ export function parseYamlDocuments(file: string, content: Uint8Array | string, o
         fail(position(offset), withFieldPath(path, why));
       },
       duplicateKey(offset, path) {
+        if (options.duplicateKeys === 'last-wins') {
+          out.warnings.push({ ...position(offset), message: withFieldPath(path, 'duplicate key: the last value is used') });
+          return;
+        }
         usable = false;
         fail(position(offset), withFieldPath(path, 'duplicate key: a mapping key may appear only once'));
       },
