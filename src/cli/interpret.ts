@@ -12,6 +12,7 @@ import {
   aggregateStatus,
   getComponents,
   getDependencies,
+  mergeDependencies,
   getReplicas,
   interpretHealth,
   OPERATIONS,
@@ -123,7 +124,7 @@ function run(op: InterpreterOperation, script: string, desired: KubeObject | und
     case 'InterpretHealth':
       return { healthy: interpretHealth(script, observed ?? one) };
     case 'InterpretDependency':
-      return { dependencies: getDependencies(script, one) };
+      return { dependencies: mergeDependencies([getDependencies(script, one)]) };
     case 'InterpretComponent':
       return { components: getComponents(script, one) };
   }
@@ -156,10 +157,20 @@ function statusItems(file: string | undefined): AggregatedStatusItem[] | null {
     if (value !== null && value !== undefined) values.push(value);
   }
   const items = values.length === 1 && Array.isArray(values[0]) ? (values[0] as unknown[]) : values;
-  if (items.some((i) => i === null || typeof i !== 'object' || Array.isArray(i) || typeof (i as { clusterName?: unknown }).clusterName !== 'string')) {
-    throw new UsageError(`--status-file ${file}: expected a list of items with clusterName (or one item per YAML document)`);
+  if (items.some((i) => i === null || typeof i !== 'object' || Array.isArray(i))) {
+    throw new UsageError(`--status-file ${file}: expected a list of AggregatedStatusItem mappings (or one per YAML document)`);
   }
-  return items as AggregatedStatusItem[];
+  return items.map((i) => asStatusItem(i as Record<string, unknown>));
+}
+
+/** An item as Go decodes it into AggregatedStatusItem: its fields only, clusterName "" when absent. */
+function asStatusItem(raw: Record<string, unknown>): AggregatedStatusItem {
+  const item: AggregatedStatusItem = { clusterName: typeof raw.clusterName === 'string' ? raw.clusterName : '' };
+  if (raw.status !== undefined && raw.status !== null) item.status = raw.status as AggregatedStatusItem['status'];
+  if (raw.applied === true) item.applied = true;
+  if (typeof raw.appliedMessage === 'string') item.appliedMessage = raw.appliedMessage;
+  if (typeof raw.health === 'string' && raw.health !== '') item.health = raw.health as AggregatedStatusItem['health'];
+  return item;
 }
 
 function readObject(file: string, flag: string): KubeObject {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateStatus, getComponents, getDependencies, getReplicas, interpretHealth, reflectStatus, retain, reviseReplica } from './karmada.js';
+import { aggregateStatus, getComponents, getDependencies, getReplicas, interpretHealth, mergeDependencies, reflectStatus, retain, reviseReplica } from './karmada.js';
 import { repairEmptyTables } from './convert.js';
 import { runHealthScript } from './argo-health.js';
 import { LuaScriptError } from './runtime.js';
@@ -144,6 +144,23 @@ describe('operations', () => {
     })();
     expect(e).toBeInstanceOf(LuaScriptError);
     expect((e as LuaScriptError).kind).toBe('missing-function');
+  });
+});
+
+describe('dependencies as Karmada returns them', () => {
+  it('keeps one of each named reference, every label-selector one, sorted field by field', () => {
+    const script = `function GetDependencies(obj)
+  local sel = {matchLabels = {app = "x"}}
+  return {
+    {apiVersion = "v1", kind = "Secret", namespace = "ns", name = "b"},
+    {apiVersion = "v1", kind = "ConfigMap", namespace = "ns", name = "a"},
+    {apiVersion = "v1", kind = "Secret", namespace = "ns", name = "b"},
+    {apiVersion = "v1", kind = "ConfigMap", namespace = "ns", labelSelector = sel},
+    {apiVersion = "v1", kind = "ConfigMap", namespace = "ns", labelSelector = sel},
+  }
+end`;
+    const deps = mergeDependencies([getDependencies(script, { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'x' } })]);
+    expect(deps.map((d) => `${d.kind}/${d.name ?? 'selector'}`)).toEqual(['ConfigMap/selector', 'ConfigMap/selector', 'ConfigMap/a', 'Secret/b']);
   });
 });
 

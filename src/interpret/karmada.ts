@@ -142,11 +142,24 @@ function validDependency(d: JsonValue, index: number): DependentObjectReference 
   return dep as unknown as DependentObjectReference;
 }
 
-/** Sorted, de-duplicated union of several scripts' dependencies (Karmada runs every dependency script). */
+/**
+ * Several scripts' dependencies as Karmada returns them: a set of references (a reference with a label selector
+ * holds it by pointer in Go, so it never equals another and is always kept), sorted by apiVersion, kind,
+ * namespace and name.
+ */
 export function mergeDependencies(lists: DependentObjectReference[][]): DependentObjectReference[] {
-  const byKey = new Map<string, DependentObjectReference>();
-  for (const d of lists.flat()) byKey.set(JSON.stringify([d.apiVersion, d.kind, d.namespace ?? '', d.name ?? '', d.labelSelector ?? null]), d);
-  return [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, d]) => d);
+  const named = new Set<string>();
+  const kept: DependentObjectReference[] = [];
+  for (const d of lists.flat()) {
+    if (d.labelSelector === undefined || d.labelSelector === null) {
+      const key = JSON.stringify([d.apiVersion, d.kind, d.namespace ?? '', d.name ?? '']);
+      if (named.has(key)) continue;
+      named.add(key);
+    }
+    kept.push(d);
+  }
+  const byField = (a: string | undefined, b: string | undefined) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+  return kept.sort((a, b) => byField(a.apiVersion, b.apiVersion) || byField(a.kind, b.kind) || byField(a.namespace, b.namespace) || byField(a.name, b.name));
 }
 
 export { OPERATIONS, type InterpreterOperation } from '../model/interpreters.js';
