@@ -206,11 +206,12 @@ describe('flotilla interpret', () => {
   it('InterpretDependency', async () => {
     const { out } = await interpret('InterpretDependency', '--desired-file', desiredFile);
     expect(out).toEqual({
+      // Karmada's order: by apiVersion, kind, namespace, name.
       dependencies: [
+        { apiVersion: 'example.com/v1', kind: 'Beacon', name: 'north' },
         { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'birds', name: 'route' },
         { apiVersion: 'v1', kind: 'Secret', namespace: 'birds', name: 'nest-key' },
         { apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'birds', name: 'flyer' },
-        { apiVersion: 'example.com/v1', kind: 'Beacon', name: 'north' },
       ],
     });
   });
