@@ -1,9 +1,8 @@
 /**
  * Argo CD's health.lua contract: the script is a chunk that sees the live object as global `obj` (and an empty
  * `actionParams`) and returns a table `{status, message}`. Results map as Argo CD's ExecuteHealthLua maps them.
- * The script runs whatever the object's state: gitops-engine's "Pending deletion" rule for objects being deleted
- * comes before any script there, and does so here in health/assess.ts, so scripts that report their own deletion
- * message (as several of Argo CD's built-in ones do) give the same result as under Argo CD's script tests.
+ * The script runs whatever the object's state, as under Argo CD's script tests: several of Argo CD's own scripts
+ * word a message for objects being deleted. (health/assess.ts applies the "Pending deletion" rule after them.)
  */
 import { LuaRuntime } from './runtime.js';
 import type { KubeObject } from './karmada.js';
