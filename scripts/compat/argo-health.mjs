@@ -22,8 +22,10 @@ if (!argo) {
 }
 const flotilla = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'flotilla.js');
 const work = mkdtempSync(join(tmpdir(), 'flotilla-argo-compat-'));
-execFileSync('sh', ['-c', `git -C '${argo}' archive '${option('--rev', 'HEAD')}' resource_customizations | tar -x -C '${work}'`]);
 const scripts = join(work, 'resource_customizations');
+mkdirSync(scripts);
+// The subtree only: a partial clone may lack large files elsewhere in the repository.
+execFileSync('sh', ['-c', `git -C '${argo}' archive '${option('--rev', 'HEAD')}:resource_customizations' | tar -x -C '${scripts}'`]);
 const fleet = join(work, 'fleet');
 mkdirSync(fleet);
 cpSync(scripts, join(fleet, 'health'), { recursive: true });
