@@ -280,7 +280,8 @@ export async function placedAndReady(f: FailoverFleet, clientOf: (member: string
     `${ref.namespace}/${ref.name} placed ${expected} and Ready there`,
     async () => {
       const p = f.file<PlacementDoc>(deploymentPlacementPath(ref.namespace, ref.name));
-      seen = `placed ${placedClusters(p) ?? 'nowhere'}`;
+      // With what the placement file says about its clusters and tasks, so a timeout shows why it is elsewhere.
+      seen = `placed ${placedClusters(p) ?? 'nowhere'}; tasks ${JSON.stringify(tasksOf(p))}; status ${JSON.stringify(p?.status ?? {}).slice(0, 2000)}`;
       if (placedClusters(p) !== expected) return undefined;
       for (const c of p!.spec.clusters) {
         const state = await deploymentState(clientOf(c.name), ref.namespace, ref.name);
