@@ -3,7 +3,7 @@
  * vanish on the way in (map keys absent, arrays compacted); on the way out an empty table is `[]`, a table whose
  * keys are 1..n is an array, a table of string keys an object, anything else an error.
  */
-import { fengariInternals, type Fengari, type LuaInternString, type LuaState, type LuaString, type LuaTable, type LuaTValue } from './fengari.js';
+import { fengariInternals, type Fengari, type LuaInternString, type LuaState, type LuaTable, type LuaTValue } from './fengari.js';
 import { LazyTables, setOwn } from './lazy-tables.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -19,7 +19,6 @@ export type LuaResult =
   | { type: 'function' | 'userdata' | 'thread' };
 
 export class LuaConverter {
-  private readonly keys = new Map<string, LuaString>();
   readonly lazy: LazyTables;
   private readonly internals = fengariInternals();
 
@@ -30,16 +29,6 @@ export class LuaConverter {
   /** Pushes the Lua string `name`, shared between calls (a table key made once is hashed once). */
   pushKey(L: LuaState, name: string): void {
     this.internals.pushString(L, this.lazy.string(L, name));
-  }
-
-  /** Lua string for a JSON key, cached: the same few hundred keys recur in every object. */
-  key(s: string): LuaString {
-    let k = this.keys.get(s);
-    if (k === undefined) {
-      k = this.api.to_luastring(s);
-      if (this.keys.size < 10_000) this.keys.set(s, k);
-    }
-    return k;
   }
 
   push(L: LuaState, value: unknown): void {

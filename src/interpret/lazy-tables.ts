@@ -13,7 +13,7 @@ import type { JsonValue } from './convert.js';
 
 /** Base functions that bypass metamethods: each fills a lazy first argument before running. */
 const RAW_FUNCTIONS = ['next', 'rawget', 'rawset', 'rawlen', 'getmetatable', 'setmetatable'];
-const CACHED_STRING_BYTES = 128;
+const CACHED_STRING_LENGTH = 128;
 const MAX_CACHED_STRINGS = 20_000;
 
 export class LazyTables {
@@ -23,7 +23,6 @@ export class LazyTables {
   private readonly texts = new WeakMap<LuaInternString, string>();
   private readonly encoder = new TextEncoder();
   private metatable: LuaTable | undefined;
-  private metatableRef = 0;
   private nextRef = 0;
   /** Reused to pass keys and values to the table functions, which copy them. */
   private readonly keySlot: LuaTValue;
@@ -73,8 +72,9 @@ export class LazyTables {
       lua.lua_pushjsfunction(L, fn);
       lua.lua_setfield(L, -2, this.api.to_luastring(name));
     }
+    // Held from JS (fengari's tables live as long as JS references them), so it need not stay on the stack.
     this.metatable = lua.lua_topointer(L, -1) as LuaTable;
-    this.metatableRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_pop(L, 1);
     for (const name of RAW_FUNCTIONS) this.wrapRawFunction(L, name);
   }
 
@@ -104,7 +104,7 @@ export class LazyTables {
     let ts = this.strings.get(s);
     if (ts === undefined) {
       ts = this.internals.newString(L, this.encoder.encode(s));
-      if (s.length <= CACHED_STRING_BYTES && this.strings.size < MAX_CACHED_STRINGS) {
+      if (s.length <= CACHED_STRING_LENGTH && this.strings.size < MAX_CACHED_STRINGS) {
         this.strings.set(s, ts);
         this.texts.set(ts, s);
       }
@@ -187,11 +187,6 @@ export class LazyTables {
       return lua.lua_gettop(s);
     });
     lua.lua_setglobal(L, this.api.to_luastring(name));
-  }
-
-  /** Registry reference of the lazy metatable (tests use it to check a table is still lazy). */
-  get metatableReference(): number {
-    return this.metatableRef;
   }
 }
 

@@ -116,8 +116,8 @@ export class LuaRuntime {
       this.pushChunk(script);
       const env = this.pushFreshEnv();
       this.runChunk(0);
-      lua.lua_getfield(this.L, env, this.converter.key(name));
-      return lua.lua_type(this.L, -1) === lua.LUA_TFUNCTION;
+      this.converter.pushKey(this.L, name);
+      return lua.lua_gettable(this.L, env) === lua.LUA_TFUNCTION;
     });
   }
 
