@@ -96,6 +96,11 @@ describe('wrapped quoted scalars', () => {
   });
 
   const word = fc.stringMatching(/^[a-z'":\\#{}[\],-]{1,12}$/);
+  it('reads a wrap whose first line ends in an escaped quote after spaces (found by the property below)', () => {
+    const [doc] = read("m: 'aa- x[  ''\n#b'\nz: 1\n");
+    expect(doc).toEqual({ m: "aa- x[  ' #b", z: 1 });
+  });
+
   it('reads back any long string wrapped go-yaml style, single- or double-quoted, at any depth', () => {
     fc.assert(
       fc.property(fc.array(word, { minLength: 2, maxLength: 30 }), fc.array(fc.constantFrom(' ', '  '), { minLength: 30, maxLength: 30 }), fc.boolean(), fc.integer({ min: 0, max: 3 }), fc.boolean(), (words, gaps, double, depth, inSeq) => {

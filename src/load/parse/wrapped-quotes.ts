@@ -46,9 +46,11 @@ export function parseDocumentsAsGo(text: string, options: ParseOptions & Documen
 /**
  * A wrap yaml can misread without an error: when its first line ends in what looks like a closing quote (an even run
  * of `'` or `\"`), yaml takes that line for the whole scalar and may read the continuation line as something else (a
- * comment, an empty key's value). Files with such a line end are checked even when yaml reports nothing.
+ * comment, an empty key's value). Files with such a line end are checked even when yaml reports nothing; the run
+ * may follow a space (a value wrapped after a quote and spaces), so `key: ''` is checked too (and found closed).
+ * Only files the fast reader leaves to yaml get here, so the extra lexes are rare.
  */
-const MAYBE_SILENT_WRAP = /(?:[^\s'](?:'')+|\\")[ \t]*\r?\n/;
+const MAYBE_SILENT_WRAP = /(?:(?<!')(?:'')+|\\")[ \t]*\r?\n/;
 
 /** A wrapped quoted scalar: its opening quote, and the lines (0-based) its continuation lines need indenting to. */
 interface Wrap {
