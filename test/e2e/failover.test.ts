@@ -320,16 +320,24 @@ describe('application failover', () => {
     expect(placed.map((c) => c.name)).not.toContain('member2');
     expect(placed.reduce((n, c) => n + c.replicas, 0)).toBe(3);
 
-    const history = f.history<PlacementDoc>(deploymentPlacementPath(ns, 'app'));
+    // The status commit that clears the task can land after the copy's deletion is visible: wait for it.
+    const clearedIn = (h: PlacementDoc[]) => h.findIndex((p, i) => i > 0 && tasksOf(h[i - 1]).some((t) => t.fromCluster === 'member2') && !tasksOf(p).some((t) => t.fromCluster === 'member2'));
+    const history = await pollUntil(
+      'the commit that clears the eviction task',
+      async () => {
+        const h = f.history<PlacementDoc>(deploymentPlacementPath(ns, 'app'));
+        return clearedIn(h) > 0 ? h : undefined;
+      },
+      30_000,
+      250,
+    );
     // The Degraded clock was recorded before the decision ...
     expect(history.some((p) => p.status.clusters?.some((c) => c.name === 'member2' && c.health === 'Degraded' && c.degradedSince !== undefined))).toBe(true);
     // ... and the eviction is an application failure task with the policy's purge mode.
     const task = history.flatMap(tasksOf).find((t) => t.fromCluster === 'member2');
     expect(task).toMatchObject({ reason: 'ApplicationFailure', producer: 'ResourceBindingApplicationFailoverController', purgeMode: 'Gracefully', replicas: 1 });
     // The commit that cleared the task records the workload Healthy on every cluster it runs on.
-    const cleared = history.findIndex((p, i) => i > 0 && tasksOf(history[i - 1]).some((t) => t.fromCluster === 'member2') && !tasksOf(p).some((t) => t.fromCluster === 'member2'));
-    expect(cleared).toBeGreaterThan(0);
-    const atClearing = history[cleared]!;
+    const atClearing = history[clearedIn(history)]!;
     for (const c of atClearing.spec.clusters) expect(healthOn(atClearing, c.name)).toBe('Healthy');
     // propagateDeps: the ConfigMap went along to the new clusters.
     for (const c of placed) expect(await client(c.name).get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'app-config' })).toBeDefined();
